@@ -1,0 +1,1 @@
+"""Platform-neutral core of the gateway (no telegram, nio or vosk imports here)."""

@@ -1,0 +1,68 @@
+"""The core's message types: what every channel converts to and from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChannelName = Literal["web", "telegram", "matrix"]
+Language = Literal["de", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A point a person shared (WGS84)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Audio:
+    """A voice note or audio file as received from the platform (any container/codec)."""
+
+    data: bytes
+    mime_type: str
+    duration_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A photo a person sent, kept for a barrier report in progress."""
+
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """One thing a person sent on one channel, already converted from the platform's event."""
+
+    channel: ChannelName
+    sender_id: str  # the person's id on that platform (Telegram user id, Matrix user id, web id)
+    chat_id: str  # where to answer (Telegram chat, Matrix room, web session)
+    text: str | None = None
+    payload: str | None = None  # a tapped button's payload, sent to Rasa as is
+    location: Location | None = None
+    audio: Audio | None = None
+    image: Image | None = None
+    language_hint: Language | None = None  # e.g. Telegram's language_code, the web page's lang
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A choice offered with an answer."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    """One answer to send back on the channel the question came from."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    audio: Audio | None = None  # a spoken answer (OGG/Opus), when the person hears answers
+    custom: dict[str, object] = field(default_factory=dict)

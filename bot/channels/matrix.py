@@ -1,0 +1,455 @@
+"""The Matrix channel: a matrix-nio client (end-to-end encryption on) in front of the core.
+
+One sync loop: sync → keep the encryption keys current → hand each new message to the core →
+send the answers → persist the sync token. Rooms of one sync are handled concurrently, the messages
+of one room in order. Conversions live in `matrix_convert` (pure), persistence in `matrix_state`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    DownloadResponse,
+    ErrorResponse,
+    JoinResponse,
+    LoginResponse,
+    MatrixRoom,
+    MegolmEvent,
+    ProfileGetDisplayNameResponse,
+    RoomLeaveResponse,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+from nio.crypto import decrypt_attachment
+from nio.exceptions import EncryptionError, LocalProtocolError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from bot.channels.matrix_config import MatrixError, MatrixSettings
+from bot.channels.matrix_convert import (
+    Accepted,
+    MediaRef,
+    Refused,
+    audio_content,
+    to_content,
+    to_incoming,
+)
+from bot.channels.matrix_state import ChannelState, StateFile
+from bot.channels.matrix_texts import TEXTS
+from bot.core.messages import Audio, Image, IncomingMessage, OutgoingMessage
+from bot.core.ports import Channel, MessageHandler
+
+log = logging.getLogger(__name__)
+
+_STATE_FILE = "channel-state.json"
+_NIO_STORE = "nio"
+_MAX_BACKOFF_S = 30.0
+
+
+class _TransientSendError(Exception):
+    """The homeserver answered 5xx to a send: worth another try."""
+
+
+def build(
+    env: Mapping[str, str], handler: MessageHandler, web_app: web.Application | None = None
+) -> Channel | None:
+    """Create the Matrix channel from the environment; None when MATRIX_HOMESERVER is unset."""
+    del web_app  # Matrix needs no inbound HTTP: the bot syncs from the homeserver
+    settings = MatrixSettings.from_env(env)
+    if settings is None:
+        return None
+    return MatrixChannel(settings, handler)
+
+
+def _is_direct(room: MatrixRoom) -> bool:
+    """A direct chat: the bot and (at most) one other person."""
+    return room.joined_count + room.invited_count <= 2
+
+
+def _history_boundary(events: Sequence[Any], own_user_id: str) -> int:
+    """Index of the bot's own invite (or fresh join) in a timeline; what precedes it is history."""
+    invite, join = -1, -1
+    for index, event in enumerate(events):
+        source = getattr(event, "source", None)
+        if not isinstance(source, Mapping) or source.get("type") != "m.room.member":
+            continue
+        if source.get("state_key") != own_user_id:
+            continue
+        content = source.get("content") if isinstance(source.get("content"), Mapping) else {}
+        membership = content.get("membership") if isinstance(content, Mapping) else None
+        unsigned = source.get("unsigned") if isinstance(source.get("unsigned"), Mapping) else {}
+        prev = unsigned.get("prev_content") if isinstance(unsigned, Mapping) else None
+        prev_membership = prev.get("membership") if isinstance(prev, Mapping) else None
+        if membership == "invite":
+            invite = index
+        elif membership == "join" and prev_membership != "join":
+            join = index
+    return invite if invite >= 0 else join
+
+
+class MatrixChannel:
+    """The Matrix chat adapter (a `Channel`): logs in, syncs, answers through the core."""
+
+    name = "matrix"
+
+    def __init__(self, settings: MatrixSettings, handler: MessageHandler) -> None:
+        self.settings = settings
+        self._handler = handler
+        self._state_file = StateFile(settings.store_dir / _STATE_FILE)
+        self._state = ChannelState()
+        self._state_lock = asyncio.Lock()
+        self._client: AsyncClient | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._syncing = False
+        self._names: tuple[str, ...] = ()
+        self._warned_undecryptable: set[tuple[str, str]] = set()
+        self.synced = asyncio.Event()  # set after every handled sync (tests and health checks)
+
+    @property
+    def client(self) -> AsyncClient:
+        """The logged-in nio client."""
+        if self._client is None:
+            raise MatrixError("not-started", "the Matrix channel has not been started")
+        return self._client
+
+    async def start(self) -> None:
+        """Log in (or restore the device), then run the sync loop in the background."""
+        store = self.settings.store_dir / _NIO_STORE
+        await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+        self._state = await asyncio.to_thread(self._state_file.load)
+        if self._state.first_start_ms is None:
+            self._state.first_start_ms = int(time.time() * 1000)
+        config = AsyncClientConfig(
+            encryption_enabled=True,
+            store_sync_tokens=False,  # our own token, saved only after the events are handled
+            max_limit_exceeded=None,  # 429: wait retry_after_ms and retry, never drop
+            max_timeouts=None,  # connection lost: back off and retry
+            max_timeout_retry_wait_time=_MAX_BACKOFF_S,
+            request_timeout=60,
+        )
+        self._client = AsyncClient(
+            self.settings.homeserver,
+            self.settings.user_id,
+            store_path=str(store),
+            config=config,
+        )
+        try:
+            await self._login()
+        except BaseException:
+            await self._client.close()
+            self._client = None
+            raise
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="matrix-sync")
+
+    async def stop(self) -> None:
+        """Finish the messages in hand (up to 15 s), stop syncing, close the connection."""
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is not None:
+            if self._syncing:
+                task.cancel()
+            try:
+                await asyncio.wait_for(asyncio.shield(task), timeout=15)
+            except (TimeoutError, asyncio.CancelledError):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    # --- login ---
+
+    async def _login(self) -> None:
+        client = self.client
+        settings = self.settings
+        if settings.access_token:
+            device_id = settings.device_id or self._state.device_id
+            if not device_id:
+                client.access_token = settings.access_token
+                who = await client.whoami()
+                if not isinstance(who, WhoamiResponse) or not who.device_id:
+                    raise MatrixError("login-failed", f"access token not accepted: {who}")
+                device_id = who.device_id
+            client.restore_login(settings.user_id, device_id, settings.access_token)
+        else:
+            assert settings.password is not None  # validated by MatrixSettings.from_env
+            if self._state.device_id:
+                client.device_id = self._state.device_id  # same device, same keys
+            resp = await client.login(settings.password, device_name=settings.device_name)
+            if not isinstance(resp, LoginResponse):
+                raise MatrixError("login-failed", f"{getattr(resp, 'status_code', '')}")
+        if self._state.device_id != client.device_id:
+            self._state.device_id = client.device_id
+            await self._save_state()
+        if client.should_upload_keys:
+            await self._check(await client.keys_upload(), "keys-upload-failed")
+        name = await client.get_displayname()
+        localpart = settings.user_id[1:].split(":", 1)[0]
+        display = name.displayname if isinstance(name, ProfileGetDisplayNameResponse) else None
+        self._names = tuple(n for n in (display, localpart) if n)
+        log.info("matrix logged in as %s (device %s)", settings.user_id, client.device_id)
+
+    @staticmethod
+    async def _check(resp: Any, code: str) -> None:
+        if isinstance(resp, ErrorResponse):
+            raise MatrixError(code, str(resp.status_code))
+
+    # --- sync loop ---
+
+    async def _run(self) -> None:
+        backoff = 1.0
+        full_state = True  # nio keeps room state in memory only: fetch it once per start
+        while not self._stopping:
+            client = self.client
+            try:
+                self._syncing = True
+                resp = await client.sync(
+                    timeout=self.settings.sync_timeout_ms,
+                    since=self._state.next_batch,
+                    full_state=full_state,
+                )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning("matrix sync failed (%s); retry in %.0f s", type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                continue
+            finally:
+                self._syncing = False
+            if not isinstance(resp, SyncResponse):
+                log.warning("matrix sync refused (%s); retry in %.0f s", resp.status_code, backoff)
+                if resp.status_code == "M_UNKNOWN_TOKEN" and self.settings.password:
+                    with contextlib.suppress(MatrixError, aiohttp.ClientError):
+                        await self._login()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                continue
+            backoff = 1.0
+            full_state = False
+            try:
+                await self._handle_sync(resp)
+            except Exception:
+                # one bad sync must not stop the bot; its events are retried after the backoff
+                log.exception("matrix sync handling failed")
+                await asyncio.sleep(1)
+                continue
+            self.synced.set()
+            self.synced.clear()
+
+    async def _maintain_keys(self) -> None:
+        """Upload, query and claim keys as nio asks, so encrypted rooms keep working."""
+        client = self.client
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+
+    async def _handle_sync(self, resp: SyncResponse) -> None:
+        initial = self._state.next_batch is None
+        await self._maintain_keys()
+        for room_id, invite in resp.rooms.invite.items():
+            await self._on_invite(room_id, invite.invite_state)
+        if initial:
+            log.info("matrix first start: skipping the history of %d rooms", len(resp.rooms.join))
+        else:
+            await asyncio.gather(
+                *(
+                    self._handle_room(room_id, info.timeline.events)
+                    for room_id, info in resp.rooms.join.items()
+                )
+            )
+        self._state.next_batch = resp.next_batch
+        await self._save_state()
+        await self.client.send_to_device_messages()
+        for room_id in resp.rooms.join:
+            await self._leave_if_empty(room_id)
+
+    async def _save_state(self) -> None:
+        async with self._state_lock:
+            await asyncio.to_thread(self._state_file.save, self._state)
+
+    # --- rooms: invites, leaving ---
+
+    async def _on_invite(self, room_id: str, invite_state: Sequence[Any]) -> None:
+        inviter = None
+        for event in invite_state:
+            source = getattr(event, "source", None)
+            if isinstance(source, Mapping) and source.get("type") == "m.room.member":
+                if source.get("state_key") == self.settings.user_id:
+                    inviter = source.get("sender")
+        server = inviter.split(":", 1)[1] if isinstance(inviter, str) and ":" in inviter else ""
+        client = self.client
+        if not server or not self.settings.allows_server(server):
+            log.info("matrix: rejecting invite to %s from server %s", room_id, server or "?")
+            await client.room_leave(room_id)
+            return
+        resp = await client.join(room_id)
+        if not isinstance(resp, JoinResponse):
+            log.warning("matrix: joining %s failed: %s", room_id, resp)
+            return
+        log.info("matrix: joined %s", room_id)
+
+    async def _leave_if_empty(self, room_id: str) -> None:
+        room = self.client.rooms.get(room_id)
+        if room is None or room.joined_count > 1 or room.invited_count > 0:
+            return
+        resp = await self.client.room_leave(room_id)
+        if isinstance(resp, RoomLeaveResponse):
+            await self.client.room_forget(room_id)
+            log.info("matrix: left empty room %s", room_id)
+
+    # --- messages ---
+
+    async def _handle_room(self, room_id: str, events: Sequence[Any]) -> None:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return
+        start = _history_boundary(events, self.settings.user_id) + 1
+        for event in events[start:]:
+            event_id = getattr(event, "event_id", None)
+            if not isinstance(event_id, str) or self._state.seen(event_id):
+                continue
+            sent_ms = getattr(event, "server_timestamp", 0)
+            if isinstance(sent_ms, int) and sent_ms < (self._state.first_start_ms or 0):
+                continue  # from before the bot's first start
+            try:
+                await self._handle_event(room, event)
+            except Exception:
+                log.exception("matrix: handling event %s in %s failed", event_id, room_id)
+                with contextlib.suppress(Exception):
+                    await self._send(room, [OutgoingMessage(TEXTS["error"])], f"{event_id}:error")
+            self._state.mark(event_id)
+            await self._save_state()
+
+    async def _handle_event(self, room: MatrixRoom, event: Any) -> None:
+        own = self.settings.user_id
+        if isinstance(event, MegolmEvent):
+            await self._on_undecryptable(room, event)
+            return
+        source = getattr(event, "source", None)
+        if not isinstance(source, Mapping):
+            return
+        conversion = to_incoming(source, room.room_id, own, self._names)
+        direct = _is_direct(room)
+        event_id = str(source.get("event_id"))
+        if isinstance(conversion, Refused):
+            if direct or conversion.addressing.mentioned:
+                log.info("matrix: refused %s (%s)", event_id, conversion.code)
+                await self._send(room, [OutgoingMessage(TEXTS[conversion.code])], event_id)
+            return
+        if not isinstance(conversion, Accepted):
+            return
+        addressing = conversion.addressing
+        replied_to_bot = addressing.reply_to is not None and addressing.reply_to in self._state.sent
+        if not (direct or addressing.mentioned or replied_to_bot):
+            return
+        message = conversion.message
+        if conversion.media is not None:
+            try:
+                message = await self._with_media(message, conversion.media)
+            except MatrixError as exc:
+                log.warning("matrix: media of %s not loaded (%s)", event_id, exc.code)
+                await self._send(room, [OutgoingMessage(TEXTS["media-failed"])], event_id)
+                return
+        await self._typing(room.room_id, True)
+        try:
+            answers = await self._handler(message)
+        finally:
+            await self._typing(room.room_id, False)
+        await self._send(room, answers, event_id)
+
+    async def _typing(self, room_id: str, on: bool) -> None:
+        with contextlib.suppress(Exception):  # a typing notice is a courtesy, never an error
+            await self.client.room_typing(room_id, on, timeout=20_000)
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        log.info("matrix: cannot decrypt %s (session %s)", event.event_id, event.session_id)
+        with contextlib.suppress(LocalProtocolError):  # already requested
+            await self.client.request_room_key(event)
+        key = (room.room_id, event.session_id)
+        if not _is_direct(room) or key in self._warned_undecryptable:
+            return  # once per session is enough; in groups we cannot tell whom it was meant for
+        self._warned_undecryptable.add(key)
+        await self._send(room, [OutgoingMessage(TEXTS["undecryptable"])], event.event_id)
+
+    async def _with_media(self, message: IncomingMessage, ref: MediaRef) -> IncomingMessage:
+        resp = await self.client.download(mxc=ref.mxc_url)
+        if not isinstance(resp, DownloadResponse) or not isinstance(resp.body, bytes):
+            raise MatrixError("media-failed", str(getattr(resp, "status_code", "no body")))
+        data = resp.body
+        if ref.key is not None and ref.sha256 is not None and ref.iv is not None:
+            try:
+                data = decrypt_attachment(data, ref.key, ref.sha256, ref.iv)
+            except EncryptionError as exc:
+                raise MatrixError("media-failed", "attachment did not decrypt") from exc
+        if ref.kind == "audio":
+            return replace(message, audio=Audio(data, ref.mime_type, ref.duration_s))
+        return replace(message, image=Image(data, ref.mime_type))
+
+    # --- sending ---
+
+    async def _send(self, room: MatrixRoom, answers: Sequence[OutgoingMessage], key: str) -> None:
+        """Send answers in order; transaction ids derive from `key`, so a retry never duplicates."""
+        for index, answer in enumerate(answers):
+            if answer.text.strip() or answer.buttons:
+                await self._send_content(room, to_content(answer), f"{key}:{index}:text")
+            if answer.audio is not None:
+                content = await self._upload_audio(room, answer.audio)
+                await self._send_content(room, content, f"{key}:{index}:audio")
+
+    async def _send_content(self, room: MatrixRoom, content: dict[str, Any], key: str) -> None:
+        tx_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.client.device_id}/{key}"))
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(_TransientSendError),
+            wait=wait_exponential(multiplier=0.5, max=_MAX_BACKOFF_S),
+            stop=stop_after_delay(300),
+            reraise=True,
+        ):
+            with attempt:
+                resp = await self.client.room_send(
+                    room.room_id,
+                    "m.room.message",
+                    content,
+                    tx_id=tx_id,
+                    ignore_unverified_devices=True,  # citizens rarely verify; encrypt to all
+                )
+                if isinstance(resp, RoomSendResponse):
+                    self._state.mark_sent(resp.event_id)
+                    return
+                status = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
+                if status >= 500:
+                    raise _TransientSendError(str(resp.status_code))
+                raise MatrixError("send-failed", f"{resp.status_code} in {room.room_id}")
+
+    async def _upload_audio(self, room: MatrixRoom, audio: Audio) -> dict[str, Any]:
+        encrypt = room.encrypted
+        resp, keys = await self.client.upload(
+            io.BytesIO(audio.data),
+            content_type=audio.mime_type,
+            filename="voice-message.ogg",
+            encrypt=encrypt,
+            filesize=len(audio.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
+        return audio_content(
+            resp.content_uri, audio.mime_type, len(audio.data), audio.duration_s, keys
+        )

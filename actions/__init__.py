@@ -1,0 +1,17 @@
+"""The action server's custom actions (rasa-sdk); `--actions actions` registers them all."""
+
+from actions.clarify import ActionClarify
+from actions.events import ActionFindEvents
+from actions.hours import ActionOpeningHours
+from actions.language import ActionChangeLanguage
+from actions.places import ActionFindPlaces
+from actions.reset import ActionResetSearch
+
+__all__ = [
+    "ActionChangeLanguage",
+    "ActionClarify",
+    "ActionFindEvents",
+    "ActionFindPlaces",
+    "ActionOpeningHours",
+    "ActionResetSearch",
+]

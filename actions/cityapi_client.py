@@ -1,0 +1,167 @@
+"""The one HTTP client of the city data API (`cityapi/`), as the actions use it.
+
+Every failure to get an answer in time (connection refused, timeout, 5xx, a body that is not JSON)
+becomes `CityApiUnavailable`, so an action can apologise and the conversation goes on.
+"""
+
+import asyncio
+import logging
+import os
+import weakref
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Union
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEOUT_S = 3.0
+
+Json = Dict[str, Any]
+QueryValue = Union[str, int, float, bool, None]
+
+
+class CityApiError(Exception):
+    """The city data API did not give the answer asked for."""
+
+    code = "cityapi_error"
+
+
+class CityApiUnavailable(CityApiError):
+    """The city data API is down, too slow or failing (connection error, timeout, 5xx)."""
+
+    code = "cityapi_unavailable"
+
+
+class CityApiRejected(CityApiError):
+    """The city data API refused the request (4xx), e.g. an unknown district name."""
+
+    code = "cityapi_rejected"
+
+    def __init__(self, status: int, error_code: str, parameter: Optional[str]) -> None:
+        super().__init__(f"HTTP {status}: {error_code} (parameter {parameter})")
+        self.status = status
+        self.error_code = error_code
+        self.parameter = parameter
+
+
+class CityApiNotFound(CityApiRejected):
+    """The thing asked for does not exist (404)."""
+
+    code = "cityapi_not_found"
+
+
+@dataclass(frozen=True)
+class CityApiSettings:
+    """Where the city data API is and how long to wait for it."""
+
+    base_url: str = DEFAULT_BASE_URL
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "CityApiSettings":
+        """Settings from `CITYAPI_URL` and `CITYAPI_TIMEOUT_S` (capped at 3 seconds)."""
+        env = os.environ if environ is None else environ
+        base_url = env.get("CITYAPI_URL", "").strip() or DEFAULT_BASE_URL
+        try:
+            timeout_s = float(env.get("CITYAPI_TIMEOUT_S", DEFAULT_TIMEOUT_S))
+        except ValueError:
+            timeout_s = DEFAULT_TIMEOUT_S
+        # A citizen waits for the answer: never longer than three seconds for the city's data.
+        timeout_s = min(max(timeout_s, 0.1), DEFAULT_TIMEOUT_S)
+        return cls(base_url=base_url.rstrip("/"), timeout_s=timeout_s)
+
+
+def _query(params: Mapping[str, QueryValue]) -> Dict[str, str]:
+    out: Dict[str, str] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
+
+
+class CityApiClient:
+    """Reads places, events and districts from the city data API."""
+
+    def __init__(self, session: aiohttp.ClientSession, settings: CityApiSettings) -> None:
+        self._session = session
+        self._settings = settings
+        self._timeout = aiohttp.ClientTimeout(total=settings.timeout_s)
+
+    @classmethod
+    def create(cls, settings: CityApiSettings) -> "CityApiClient":
+        """A client with its own session (call inside the event loop that will use it)."""
+        session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=settings.timeout_s),
+            headers={"User-Agent": "smilecity-rostock-actions"},
+        )
+        return cls(session, settings)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the underlying session was closed."""
+        return self._session.closed
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self._session.close()
+
+    async def _get(self, path: str, params: Optional[Mapping[str, QueryValue]] = None) -> Json:
+        url = self._settings.base_url + path
+        try:
+            async with self._session.get(
+                url, params=_query(params or {}), timeout=self._timeout
+            ) as response:
+                if response.status >= 500:
+                    raise CityApiUnavailable(f"HTTP {response.status} from {path}")
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise CityApiUnavailable(f"{type(exc).__name__} on {path}") from exc
+        if not isinstance(body, dict):
+            raise CityApiUnavailable(f"unexpected body from {path}")
+        if response.status >= 400:
+            error = body.get("error") or {}
+            error_type = CityApiNotFound if response.status == 404 else CityApiRejected
+            raise error_type(response.status, str(error.get("code")), error.get("parameter"))
+        return body
+
+    async def places(self, **params: QueryValue) -> Json:
+        """`GET /places` with the contract's query parameters; the list page as JSON."""
+        return await self._get("/places", params)
+
+    async def place(self, place_id: int) -> Json:
+        """`GET /places/{id}`: one place with its `hours`."""
+        return await self._get(f"/places/{int(place_id)}")
+
+    async def events(self, **params: QueryValue) -> Json:
+        """`GET /events`; `from` and `to` are passed as `from_` and `to`."""
+        if "from_" in params:
+            params["from"] = params.pop("from_")
+        return await self._get("/events", params)
+
+    async def districts(self) -> List[Json]:
+        """`GET /districts`: the 21 Stadtbereiche with their centroids."""
+        body = await self._get("/districts")
+        items = body.get("items")
+        return items if isinstance(items, list) else []
+
+
+# One client per event loop: aiohttp sessions belong to the loop they were made in, and the
+# action server (Sanic) builds its actions before its loop runs.
+_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CityApiClient]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_client() -> CityApiClient:
+    """The running loop's client, created on first use from the environment's settings."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.closed:
+        settings = CityApiSettings.from_env()
+        logger.info("city data API client for %s", settings.base_url)
+        client = CityApiClient.create(settings)
+        _clients[loop] = client
+    return client

@@ -1,0 +1,403 @@
+"""Every citizen-facing text the actions send, in German and English, as str.format templates.
+
+Written to be read aloud by a screen reader: short sentences, no tables, no emoji, times and
+dates in words. Keys are the same in both languages (a test checks that).
+"""
+
+from typing import Dict, Tuple
+
+LANGUAGES: Tuple[str, ...] = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+_TEXTS: Dict[str, Dict[str, str]] = {
+    "de": {
+        # the city data API
+        "api_unavailable": (
+            "Ich kann die Daten der Stadt gerade nicht abrufen. "
+            "Bitte versuchen Sie es in ein paar Minuten noch einmal."
+        ),
+        "api_rejected": (
+            "Diese Suche konnte ich leider nicht ausführen. Bitte fragen Sie etwas anders."
+        ),
+        # places
+        "ask_place_type": "Welche Art von Ort suchen Sie?",
+        "places_heading": "{what}{where}{filter}: {shown} von {total} Treffern.",
+        "places_heading_all": "{what}{where}{filter}: {total} Treffer.",
+        "places_heading_one": "{what}{where}{filter}: ein Treffer.",
+        "where_district": " im Stadtteil {district}",
+        "where_near": " im Umkreis von zwei Kilometern, die nächsten zuerst",
+        "where_near_wider": " im Umkreis von zehn Kilometern, die nächsten zuerst",
+        "near_nothing_close": "Im Umkreis von zwei Kilometern habe ich nichts gefunden.",
+        "where_city": " in Rostock",
+        "filter_wheelchair": ", mit dem Rollstuhl nutzbar",
+        "filter_blind": ", mit Blindenleitsystem",
+        "filter_deaf": ", mit Induktionsschleife",
+        "place_title": "{number}. {name}.",
+        "place_address": "{address}.",
+        "place_address_district": "{address}, Stadtteil {district}.",
+        "place_only_district": "Stadtteil {district}.",
+        "place_distance": "Entfernung: {distance}.",
+        "place_open_now": "Jetzt geöffnet.",
+        "place_closed_now": "Jetzt geschlossen.",
+        "place_open_unknown": "Öffnungszeiten unbekannt.",
+        "places_none": "Ich habe keine Treffer für {what}{where}{filter}.",
+        "places_none_offer": "Soll ich woanders suchen?",
+        "places_hint_where": (
+            "Nennen Sie mir Ihren Stadtteil oder teilen Sie Ihren Standort, "
+            "dann finde ich die nächsten."
+        ),
+        "button_district": "Im Stadtteil {district} suchen",
+        "button_around": "Rund um {district} suchen",
+        # accessibility in words
+        "access_wheelchair_yes": "Rollstuhlgerecht.",
+        "access_wheelchair_limited": "Eingeschränkt rollstuhlgerecht.",
+        "access_wheelchair_limited_notes": "Eingeschränkt rollstuhlgerecht: {notes}.",
+        "access_wheelchair_no": "Nicht rollstuhlgerecht.",
+        "access_wheelchair_unknown": "Zum Rollstuhl liegen keine Angaben vor.",
+        "access_wheelchair_toilet": "Mit rollstuhlgerechter Toilette.",
+        "access_euro_key": "Mit Euroschlüssel.",
+        "access_step_free": "Stufenloser Eingang.",
+        "access_tactile_paving": "Mit Blindenleitsystem.",
+        "access_induction_loop": "Mit Induktionsschleife für Hörgeräte.",
+        "access_notes": "Hinweis: {notes}.",
+        # distances
+        "distance_under": "weniger als 50 Meter",
+        "distance_m": "etwa {metres} Meter",
+        "distance_km": "etwa {km} Kilometer",
+        # clock times and dates, spoken
+        "clock_hour": "{hour} Uhr",
+        "clock_hour_minute": "{hour} Uhr {minute}",
+        "clock_midnight": "Mitternacht",
+        "clock_noon": "12 Uhr",
+        "date": "{weekday}, {day}. {month}",
+        "date_year": "{weekday}, {day}. {month} {year}",
+        "date_time": "{date}, {time}",
+        "month_year": "{month} {year}",
+        # opening hours
+        "ask_hours_place": "Für welchen Ort möchten Sie die Öffnungszeiten wissen?",
+        "hours_no_match": "Einen Ort mit dem Namen „{name}“ habe ich nicht gefunden.",
+        "hours_open": "{name} hat jetzt geöffnet, {until}.",
+        "hours_open_no_until": "{name} hat jetzt geöffnet.",
+        "hours_closed": "{name} ist jetzt geschlossen.",
+        "hours_next_open": "Geöffnet wieder {when}.",
+        "hours_no_next_open": "In den nächsten Wochen ist keine Öffnung bekannt.",
+        "hours_unknown": "Die Öffnungszeiten von {name} kenne ich leider nicht.",
+        "hours_holiday": "Heute ist Feiertag: {holiday}.",
+        "hours_holiday_unnamed": "Heute ist ein Feiertag.",
+        "hours_also": "Meinten Sie einen anderen Ort?",
+        "until_today": "heute bis {time}",
+        "until_midnight": "bis Mitternacht",
+        "until_day": "bis {day}, {time}",
+        "when_today": "heute um {time}",
+        "when_tomorrow": "morgen um {time}",
+        "when_day": "am {day}, um {time}",
+        # events
+        "events_heading": "Veranstaltungen {period}{where}{filter}: {shown} von {total}.",
+        "events_heading_all": "Veranstaltungen {period}{where}{filter}: {total}.",
+        "events_heading_one": "Veranstaltungen {period}{where}{filter}: eine.",
+        "events_where": " im Stadtteil {district}",
+        "events_category": ", Bereich {category}",
+        "events_none": "Ich habe keine Veranstaltungen {period}{where}{filter} gefunden.",
+        "events_elsewhere": "In anderen Stadtteilen habe ich diese gefunden.",
+        "events_when_unknown": (
+            "Die Zeitangabe „{when}“ habe ich nicht verstanden. "
+            "Ich suche in den nächsten sieben Tagen."
+        ),
+        "events_filter_other_access": (
+            "Angaben für blinde oder gehörlose Menschen habe ich zu Veranstaltungen leider nicht."
+        ),
+        "events_offer_wider": "Soll ich in einem längeren Zeitraum suchen?",
+        "button_next_30_days": "In den nächsten 30 Tagen",
+        "when_next_30_days": "in den nächsten 30 Tagen",
+        "event_title": "{number}. {name}.",
+        "event_start": "{start}.",
+        "event_place": "Ort: {location}.",
+        "event_place_district": "Ort: {location}, Stadtteil {district}.",
+        "event_free": "Eintritt frei.",
+        "event_not_free": "Mit Eintritt.",
+        "event_wheelchair_yes": "Rollstuhlgerecht.",
+        "event_wheelchair_limited": "Eingeschränkt rollstuhlgerecht.",
+        "event_wheelchair_no": "Nicht rollstuhlgerecht.",
+        "event_wheelchair_unknown": "Zur Barrierefreiheit liegen keine Angaben vor.",
+        "period_day": "am {day}",
+        "period_day_from": "am {day}, ab {time}",
+        "period_days": "von {first}, bis {last}",
+        "period_month": "im {month}",
+        "period_default": "in den nächsten sieben Tagen",
+        # clarify
+        "clarify_two": "Ich bin nicht sicher, was Sie meinen. Meinen Sie eins davon?",
+        "clarify_none": (
+            "Das habe ich leider nicht verstanden. Ich kann Orte, Öffnungszeiten "
+            "und Veranstaltungen in Rostock suchen."
+        ),
+    },
+    "en": {
+        "api_unavailable": (
+            "I cannot get the city's data right now. Please try again in a few minutes."
+        ),
+        "api_rejected": "Sorry, I could not run this search. Please ask in a different way.",
+        "ask_place_type": "What kind of place are you looking for?",
+        "places_heading": "{what}{where}{filter}: {shown} of {total} results.",
+        "places_heading_all": "{what}{where}{filter}: {total} results.",
+        "places_heading_one": "{what}{where}{filter}: one result.",
+        "where_district": " in {district}",
+        "where_near": " within two kilometres, nearest first",
+        "where_near_wider": " within ten kilometres, nearest first",
+        "near_nothing_close": "I found nothing within two kilometres.",
+        "where_city": " in Rostock",
+        "filter_wheelchair": ", usable with a wheelchair",
+        "filter_blind": ", with tactile paving",
+        "filter_deaf": ", with a hearing loop",
+        "place_title": "{number}. {name}.",
+        "place_address": "{address}.",
+        "place_address_district": "{address}, district {district}.",
+        "place_only_district": "District {district}.",
+        "place_distance": "Distance: {distance}.",
+        "place_open_now": "Open now.",
+        "place_closed_now": "Closed now.",
+        "place_open_unknown": "Opening hours unknown.",
+        "places_none": "I found no {what}{where}{filter}.",
+        "places_none_offer": "Shall I look somewhere else?",
+        "places_hint_where": (
+            "Tell me your district or share your location, and I will find the nearest ones."
+        ),
+        "button_district": "Search in {district}",
+        "button_around": "Search around {district}",
+        "access_wheelchair_yes": "Wheelchair accessible.",
+        "access_wheelchair_limited": "Partly wheelchair accessible.",
+        "access_wheelchair_limited_notes": "Partly wheelchair accessible: {notes}.",
+        "access_wheelchair_no": "Not wheelchair accessible.",
+        "access_wheelchair_unknown": "No information on wheelchair access.",
+        "access_wheelchair_toilet": "Has a wheelchair accessible toilet.",
+        "access_euro_key": "Opens with the Euro key.",
+        "access_step_free": "Step-free entrance.",
+        "access_tactile_paving": "Has tactile paving.",
+        "access_induction_loop": "Has a hearing loop.",
+        "access_notes": "Note: {notes}.",
+        "distance_under": "less than 50 metres",
+        "distance_m": "about {metres} metres",
+        "distance_km": "about {km} kilometres",
+        "clock_hour": "{hour} {half}",
+        "clock_hour_minute": "{hour}:{minute:02d} {half}",
+        "clock_midnight": "midnight",
+        "clock_noon": "12 noon",
+        "date": "{weekday}, {day} {month}",
+        "date_year": "{weekday}, {day} {month} {year}",
+        "date_time": "{date}, {time}",
+        "month_year": "{month} {year}",
+        "ask_hours_place": "Which place would you like the opening hours for?",
+        "hours_no_match": "I found no place called “{name}”.",
+        "hours_open": "{name} is open now, {until}.",
+        "hours_open_no_until": "{name} is open now.",
+        "hours_closed": "{name} is closed now.",
+        "hours_next_open": "It opens again {when}.",
+        "hours_no_next_open": "No opening is known for the next few weeks.",
+        "hours_unknown": "Sorry, I do not know the opening hours of {name}.",
+        "hours_holiday": "Today is a public holiday: {holiday}.",
+        "hours_holiday_unnamed": "Today is a public holiday.",
+        "hours_also": "Did you mean another place?",
+        "until_today": "today until {time}",
+        "until_midnight": "until midnight",
+        "until_day": "until {day}, {time}",
+        "when_today": "today at {time}",
+        "when_tomorrow": "tomorrow at {time}",
+        "when_day": "on {day} at {time}",
+        "events_heading": "Events {period}{where}{filter}: {shown} of {total}.",
+        "events_heading_all": "Events {period}{where}{filter}: {total}.",
+        "events_heading_one": "Events {period}{where}{filter}: one.",
+        "events_where": " in {district}",
+        "events_category": ", category {category}",
+        "events_none": "I found no events {period}{where}{filter}.",
+        "events_elsewhere": "I found these in other districts.",
+        "events_when_unknown": (
+            "I did not understand the time “{when}”. I will look at the next seven days."
+        ),
+        "events_filter_other_access": (
+            "Sorry, I have no information for blind or deaf people about events."
+        ),
+        "events_offer_wider": "Shall I look over a longer time?",
+        "button_next_30_days": "In the next 30 days",
+        "when_next_30_days": "in the next 30 days",
+        "event_title": "{number}. {name}.",
+        "event_start": "{start}.",
+        "event_place": "Place: {location}.",
+        "event_place_district": "Place: {location}, district {district}.",
+        "event_free": "Free admission.",
+        "event_not_free": "Admission charged.",
+        "event_wheelchair_yes": "Wheelchair accessible.",
+        "event_wheelchair_limited": "Partly wheelchair accessible.",
+        "event_wheelchair_no": "Not wheelchair accessible.",
+        "event_wheelchair_unknown": "No information on accessibility.",
+        "period_day": "on {day}",
+        "period_day_from": "on {day}, from {time}",
+        "period_days": "from {first}, to {last}",
+        "period_month": "in {month}",
+        "period_default": "in the next seven days",
+        "clarify_two": "I am not sure what you mean. Did you mean one of these?",
+        "clarify_none": (
+            "Sorry, I did not understand that. I can find places, opening hours "
+            "and events in Rostock."
+        ),
+    },
+}
+
+# Place types per language: (heading, inline) plural forms; German adjectives are lower case inline.
+PLACE_TYPES: Dict[str, Dict[str, Tuple[str, str]]] = {
+    "de": {
+        "toilet": ("Öffentliche Toiletten", "öffentliche Toiletten"),
+        "disabled_parking": ("Behindertenparkplätze", "Behindertenparkplätze"),
+        "library": ("Bibliotheken", "Bibliotheken"),
+        "playground": ("Spielplätze", "Spielplätze"),
+        "beach": ("Strände", "Strände"),
+        "museum": ("Museen", "Museen"),
+        "swimming_pool": ("Schwimmbäder", "Schwimmbäder"),
+        "citizen_office": ("Bürgerämter", "Bürgerämter"),
+        "defibrillator": ("Defibrillatoren", "Defibrillatoren"),
+        "parking_garage": ("Parkhäuser", "Parkhäuser"),
+        "meeting_place": ("Begegnungsstätten", "Begegnungsstätten"),
+        "public_transport_stop": ("Haltestellen", "Haltestellen"),
+    },
+    "en": {
+        "toilet": ("Public toilets", "public toilets"),
+        "disabled_parking": ("Disabled parking spaces", "disabled parking spaces"),
+        "library": ("Libraries", "libraries"),
+        "playground": ("Playgrounds", "playgrounds"),
+        "beach": ("Beaches", "beaches"),
+        "museum": ("Museums", "museums"),
+        "swimming_pool": ("Swimming pools", "swimming pools"),
+        "citizen_office": ("Citizens' offices", "citizens' offices"),
+        "defibrillator": ("Defibrillators", "defibrillators"),
+        "parking_garage": ("Car parks", "car parks"),
+        "meeting_place": ("Community centres", "community centres"),
+        "public_transport_stop": ("Public transport stops", "public transport stops"),
+    },
+}
+
+# The place types offered as buttons when someone did not say which kind of place.
+COMMON_PLACE_TYPES: Tuple[str, ...] = (
+    "toilet",
+    "disabled_parking",
+    "library",
+    "playground",
+    "citizen_office",
+    "defibrillator",
+)
+
+EVENT_CATEGORIES: Dict[str, Dict[str, str]] = {
+    "de": {
+        "music": "Musik",
+        "market": "Markt",
+        "exhibition": "Ausstellung",
+        "theatre": "Theater",
+        "sport": "Sport",
+        "family": "Familie",
+        "festival": "Fest",
+        "guided_tour": "Führung",
+        "talk": "Vortrag",
+        "film": "Film",
+        "other": "Sonstiges",
+    },
+    "en": {
+        "music": "music",
+        "market": "markets",
+        "exhibition": "exhibitions",
+        "theatre": "theatre",
+        "sport": "sport",
+        "family": "family",
+        "festival": "festivals",
+        "guided_tour": "guided tours",
+        "talk": "talks",
+        "film": "film",
+        "other": "other",
+    },
+}
+
+# Button titles for intents offered by action_clarify; intents without a title (affirm, deny,
+# out_of_scope, share_location, choose_option) are never offered: they make no sense as a choice.
+INTENT_TITLES: Dict[str, Dict[str, str]] = {
+    "de": {
+        "ask_place": "Einen Ort suchen",
+        "ask_opening_hours": "Öffnungszeiten erfragen",
+        "ask_event": "Veranstaltungen suchen",
+        "submit_idea": "Eine Idee einreichen",
+        "report_barrier": "Eine Barriere melden",
+        "ask_report_status": "Stand einer Meldung erfragen",
+        "subscribe": "Nachrichten abonnieren",
+        "unsubscribe": "Nachrichten abbestellen",
+        "change_language": "Sprache wechseln",
+        "delete_my_data": "Meine Daten löschen",
+        "contact_human": "Mit einem Menschen sprechen",
+        "help": "Hilfe",
+        "greet": "Hallo sagen",
+        "goodbye": "Tschüss sagen",
+        "thank": "Danke sagen",
+        "bot_challenge": "Bist du ein Bot?",
+    },
+    "en": {
+        "ask_place": "Find a place",
+        "ask_opening_hours": "Ask for opening hours",
+        "ask_event": "Find events",
+        "submit_idea": "Submit an idea",
+        "report_barrier": "Report a barrier",
+        "ask_report_status": "Ask about a report",
+        "subscribe": "Subscribe to news",
+        "unsubscribe": "Unsubscribe from news",
+        "change_language": "Change the language",
+        "delete_my_data": "Delete my data",
+        "contact_human": "Talk to a person",
+        "help": "Help",
+        "greet": "Say hello",
+        "goodbye": "Say goodbye",
+        "thank": "Say thank you",
+        "bot_challenge": "Are you a bot?",
+    },
+}
+
+WEEKDAYS: Dict[str, Tuple[str, ...]] = {
+    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+MONTHS: Dict[str, Tuple[str, ...]] = {
+    "de": (
+        "Januar", "Februar", "März", "April", "Mai", "Juni",
+        "Juli", "August", "September", "Oktober", "November", "Dezember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
+def language_or_default(value: object) -> str:
+    """The language code to answer in: the given one when supported, else German."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def text(language: str, key: str, **values: object) -> str:
+    """The text for `key` in `language`, filled with `values`."""
+    return _TEXTS[language_or_default(language)][key].format(**values)
+
+
+def place_type_name(language: str, place_type: str, heading: bool = False) -> str:
+    """The spoken plural name of a place type, capitalised when it starts a heading."""
+    names = PLACE_TYPES[language_or_default(language)].get(place_type)
+    if names is None:
+        return place_type
+    return names[0] if heading else names[1]
+
+
+def category_name(language: str, category: str) -> str:
+    """The spoken name of an event category."""
+    return EVENT_CATEGORIES[language_or_default(language)].get(category, category)
+
+
+def intent_title(language: str, intent: str) -> "str | None":
+    """The button title for an intent, or None when it is not offered."""
+    return INTENT_TITLES[language_or_default(language)].get(intent)
+
+
+def all_keys(language: str) -> "set[str]":
+    """The text keys defined for a language (for the completeness test)."""
+    return set(_TEXTS[language])

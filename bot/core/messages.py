@@ -48,6 +48,12 @@ class IncomingMessage:
     image: Image | None = None
     language_hint: Language | None = None  # e.g. Telegram's language_code, the web page's lang
     message_id: str | None = None
+    # The person chose this language just now (the web page's switcher): it replaces the remembered
+    # one, unlike language_hint, which only counts on first contact.
+    language_choice: Language | None = None
+    # True/False: the channel asks for spoken/written answers to this message (the web page's
+    # toggle); None: follow the person's stored preference.
+    voice_reply: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ class Transcript:
 
 
 class VoiceError(Exception):
-    """A voice stage failed; `code` names the stage (decode-failed, stt-failed, tts-failed, too-long)."""
+    """A voice stage failed; `code` names it (decode-failed, stt-failed, tts-failed, too-long)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

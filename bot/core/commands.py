@@ -1,0 +1,57 @@
+"""Text commands the core answers itself on every channel (/voice on|off|faster|slower)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from bot.core import texts
+from bot.store.people import Person
+
+MIN_RATE, MAX_RATE = -2, 3  # the VoiceService's speech-rate range
+
+VoiceCommand = Literal["on", "off", "faster", "slower", "usage"]
+_ALIASES: dict[str, VoiceCommand] = {
+    "on": "on", "an": "on", "ein": "on",
+    "off": "off", "aus": "off",
+    "faster": "faster", "schneller": "faster",
+    "slower": "slower", "langsamer": "slower",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """The person after the command, and what to answer."""
+
+    person: Person
+    answer: str
+
+
+def parse_voice_command(text: str) -> VoiceCommand | None:
+    """The /voice sub-command in the text ("usage" when it is missing or unknown), else None."""
+    words = text.strip().casefold().split()
+    if not words or words[0].split("@", 1)[0] not in ("/voice", "/vorlesen"):
+        return None
+    if len(words) != 2:
+        return "usage"
+    return _ALIASES.get(words[1], "usage")
+
+
+def apply_voice_command(person: Person, command: VoiceCommand) -> CommandResult:
+    """Change the person's voice settings as the command asks and say what changed."""
+    lang = person.language
+    if command == "on":
+        return CommandResult(replace(person, voice_replies=True), texts.text("voice_on", lang))
+    if command == "off":
+        return CommandResult(replace(person, voice_replies=False), texts.text("voice_off", lang))
+    if command == "faster":
+        if person.speech_rate >= MAX_RATE:
+            return CommandResult(person, texts.text("voice_fastest", lang))
+        faster = replace(person, speech_rate=person.speech_rate + 1)
+        return CommandResult(faster, texts.text("voice_faster", lang))
+    if command == "slower":
+        if person.speech_rate <= MIN_RATE:
+            return CommandResult(person, texts.text("voice_slowest", lang))
+        slower = replace(person, speech_rate=person.speech_rate - 1)
+        return CommandResult(slower, texts.text("voice_slower", lang))
+    return CommandResult(person, texts.text("voice_usage", lang))

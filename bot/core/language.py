@@ -1,0 +1,41 @@
+"""Which language a person writes in: German or English, and only when the text says so clearly."""
+
+from __future__ import annotations
+
+from lingua import Language as LinguaLanguage
+from lingua import LanguageDetector, LanguageDetectorBuilder
+
+from bot.core.messages import Language
+
+_LINGUA = {LinguaLanguage.GERMAN: "de", LinguaLanguage.ENGLISH: "en"}
+
+
+class LanguageGuesser:
+    """Detects German or English with lingua; short or ambiguous texts give no answer."""
+
+    def __init__(self, *, min_words: int = 3, min_confidence: float = 0.8) -> None:
+        self._min_words = min_words
+        self._min_confidence = min_confidence
+        self._detector: LanguageDetector = (
+            LanguageDetectorBuilder.from_languages(*_LINGUA)
+            .with_preloaded_language_models()
+            .build()
+        )
+
+    def detect(self, text: str) -> Language | None:
+        """The language of the text when it is long enough and clearly one of de/en, else None."""
+        words = text.split()
+        if len(words) < self._min_words:
+            return None
+        sample = _without_proper_names(words)
+        best = self._detector.compute_language_confidence_values(sample)[0]
+        if best.value < self._min_confidence:
+            return None
+        return "en" if _LINGUA[best.language] == "en" else "de"
+
+
+def _without_proper_names(words: list[str]) -> str:
+    # Rostock's place names (Südstadt, Warnemünde) make English questions look German: drop
+    # capitalised words after the first one, unless too little text would remain.
+    kept = [w for i, w in enumerate(words) if i == 0 or not w[:1].isupper()]
+    return " ".join(kept if len(kept) >= 3 else words)

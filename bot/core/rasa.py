@@ -1,0 +1,115 @@
+"""Rasa's HTTP API as the gateway uses it: the REST channel and the tracker's slot events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from bot.core.messages import Button, Language, OutgoingMessage
+
+logger = logging.getLogger(__name__)
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer (down, timed out, or answered with an error status)."""
+
+
+class RasaClient:
+    """Talks to one Rasa server over a shared aiohttp session."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        base_url: str,
+        *,
+        timeout_s: float,
+        token: str | None = None,
+    ) -> None:
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(timeout_s, 3.0))
+        self._params = {"token": token} if token else {}
+
+    async def send(
+        self, sender: str, text: str, metadata: Mapping[str, object]
+    ) -> list[dict[str, Any]]:
+        """Send one message through the REST channel and return Rasa's raw replies."""
+        body = {"sender": sender, "message": text, "metadata": dict(metadata)}
+        data = await self._post("/webhooks/rest/webhook", body, params={})
+        if not isinstance(data, list):
+            raise RasaUnavailable("the REST channel did not answer with a list")
+        return [item for item in data if isinstance(item, dict)]
+
+    async def set_slot(self, sender: str, name: str, value: object) -> None:
+        """Set a slot in the person's tracker (Rasa runs with --enable-api)."""
+        event = {"event": "slot", "name": name, "value": value}
+        path = f"/conversations/{quote(sender, safe='')}/tracker/events"
+        await self._post(path, event, params={**self._params, "include_events": "NONE"})
+
+    async def _post(self, path: str, body: object, *, params: Mapping[str, str]) -> object:
+        url = self._base + path
+        try:
+            async with self._session.post(
+                url, json=body, params=params, timeout=self._timeout
+            ) as response:
+                if response.status != 200:
+                    logger.warning("Rasa answered %s to %s", response.status, path.split("/")[1])
+                    raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
+                return await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            logger.warning("Rasa is unreachable: %s", type(exc).__name__)
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+
+
+def replies_from_rasa(raw: list[dict[str, Any]]) -> tuple[list[OutgoingMessage], Language | None]:
+    """Turn Rasa's REST replies into outgoing messages, plus a language the actions switched to."""
+    messages: list[OutgoingMessage] = []
+    language: Language | None = None
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        custom = item.get("custom")
+        extra: dict[str, object] = {}
+        if isinstance(custom, dict):
+            value = custom.get("language")
+            if value in ("de", "en"):
+                language = "en" if value == "en" else "de"
+            extra = {k: v for k, v in custom.items() if k != "language"}
+        text = item.get("text")
+        buttons = tuple(_buttons(item.get("buttons")))
+        if isinstance(item.get("image"), str):
+            extra["image"] = item["image"]
+        if (isinstance(text, str) and text.strip()) or buttons:
+            messages.append(
+                OutgoingMessage(
+                    text=text if isinstance(text, str) else "", buttons=buttons, custom=extra
+                )
+            )
+        elif extra and messages:
+            # A bare json_message belongs to the answer it follows.
+            last = messages[-1]
+            messages[-1] = OutgoingMessage(
+                text=last.text,
+                buttons=last.buttons,
+                audio=last.audio,
+                custom={**last.custom, **extra},
+            )
+    return messages, language
+
+
+def _buttons(raw: object) -> list[Button]:
+    if not isinstance(raw, list):
+        return []
+    buttons = []
+    for entry in raw:
+        if isinstance(entry, dict) and isinstance(entry.get("payload"), str):
+            title = entry.get("title")
+            payload = entry["payload"]
+            buttons.append(
+                Button(title=title if isinstance(title, str) else payload, payload=payload)
+            )
+    return buttons

@@ -1,0 +1,82 @@
+"""Everything the gateway itself says to citizens, in German and English, short and plain."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bot.core.messages import Language
+
+_TEXTS: Final[dict[str, dict[Language, str]]] = {
+    "unavailable": {
+        "de": "Ich bin gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
+        "en": "I am not available right now. Please try again in a moment.",
+    },
+    "empty": {
+        "de": "Ihre Nachricht war leer. Bitte schreiben Sie Ihre Frage.",
+        "en": "Your message was empty. Please type your question.",
+    },
+    "too_long": {
+        "de": "Ihre Nachricht ist zu lang. Bitte schreiben Sie höchstens 4000 Zeichen.",
+        "en": "Your message is too long. Please write at most 4,000 characters.",
+    },
+    "unreadable": {
+        "de": "Ich konnte Ihre Nachricht nicht lesen. Bitte schreiben Sie Ihre Frage als Text.",
+        "en": "I could not read your message. Please type your question as text.",
+    },
+    "no_answer": {
+        "de": "Dazu habe ich gerade keine Antwort. "
+        "Schreiben Sie „Hilfe“, dann sage ich, was ich kann.",
+        "en": "I have no answer to that right now. Type “help” and I will tell you what I can do.",
+    },
+    "image_unsupported": {
+        "de": "Fotos kann ich noch nicht ansehen. Bitte beschreiben Sie es mit Worten.",
+        "en": "I cannot look at photos yet. Please describe it in words.",
+    },
+    "voice_unavailable": {
+        "de": "Sprachnachrichten kann ich gerade nicht verstehen. Bitte schreiben Sie Ihre Frage.",
+        "en": "I cannot understand voice messages right now. Please type your question.",
+    },
+    "voice_failed": {
+        "de": "Ich habe Ihre Sprachnachricht nicht verstanden. "
+        "Bitte sprechen Sie noch einmal oder schreiben Sie Ihre Frage.",
+        "en": "I did not understand your voice message. Please speak again or type your question.",
+    },
+    "voice_too_long": {
+        "de": "Ihre Sprachnachricht ist zu lang. Bitte sprechen Sie höchstens eine Minute.",
+        "en": "Your voice message is too long. Please speak for one minute at most.",
+    },
+    "understood": {"de": "Verstanden: {text}", "en": "I understood: {text}"},
+    "voice_on": {
+        "de": "Ab jetzt lese ich Ihnen meine Antworten vor.",
+        "en": "From now on I will read my answers aloud.",
+    },
+    "voice_off": {
+        "de": "Ab jetzt antworte ich nur schriftlich.",
+        "en": "From now on I will answer in writing only.",
+    },
+    "voice_faster": {"de": "Ich spreche jetzt schneller.", "en": "I will speak faster now."},
+    "voice_slower": {"de": "Ich spreche jetzt langsamer.", "en": "I will speak more slowly now."},
+    "voice_fastest": {
+        "de": "Schneller kann ich nicht sprechen.",
+        "en": "I cannot speak any faster.",
+    },
+    "voice_slowest": {
+        "de": "Langsamer kann ich nicht sprechen.",
+        "en": "I cannot speak any more slowly.",
+    },
+    "voice_usage": {
+        "de": "So steuern Sie das Vorlesen: /voice on, /voice off, /voice faster, /voice slower.",
+        "en": "To control reading aloud: /voice on, /voice off, /voice faster, /voice slower.",
+    },
+}
+
+
+def text(key: str, language: Language, **values: str) -> str:
+    """The citizen text `key` in this language, with {placeholders} filled in."""
+    template = _TEXTS[key][language]
+    return template.format(**values) if values else template
+
+
+def keys() -> frozenset[str]:
+    """All text keys (for tests that every text exists in both languages)."""
+    return frozenset(_TEXTS)

@@ -1,0 +1,1 @@
+"""The gateway's own records about people (SQLite by default, PostgreSQL in production)."""

@@ -1,0 +1,163 @@
+"""The person store: find, create and update what the gateway remembers about a person."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.core.messages import Button, ChannelName, Language
+from bot.store.models import PersonRow
+
+_people = cast(Table, PersonRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person on one channel, as the gateway remembers them."""
+
+    id: str
+    channel: ChannelName
+    platform_id: str
+    chat_id: str
+    language: Language
+    voice_replies: bool | None
+    speech_rate: int
+    consent: bool | None
+    last_buttons: tuple[Button, ...]
+    created_at: datetime
+    last_seen_at: datetime
+    is_new: bool = False  # created by this very message
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; we store UTC only.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _buttons_to_json(buttons: Sequence[Button]) -> list[dict[str, str]]:
+    return [{"title": b.title, "payload": b.payload} for b in buttons]
+
+
+def _person(row: Any, *, is_new: bool = False) -> Person:
+    buttons = tuple(
+        Button(title=str(b["title"]), payload=str(b["payload"])) for b in (row.last_buttons or [])
+    )
+    return Person(
+        id=row.id,
+        channel=row.channel,
+        platform_id=row.platform_id,
+        chat_id=row.chat_id,
+        language="en" if row.language == "en" else "de",
+        voice_replies=row.voice_replies,
+        speech_rate=row.speech_rate,
+        consent=row.consent,
+        last_buttons=buttons,
+        created_at=_as_utc(row.created_at),
+        last_seen_at=_as_utc(row.last_seen_at),
+        is_new=is_new,
+    )
+
+
+class PersonStore:
+    """Person records in the gateway's database, by opaque id or by channel and platform id."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def get(self, person_id: str) -> Person | None:
+        """The person with this opaque id, if any."""
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(select(_people).where(_people.c.id == person_id))).first()
+        return _person(row) if row else None
+
+    async def find(self, channel: ChannelName, platform_id: str) -> Person | None:
+        """The person with this platform id on this channel, if any."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(_people).where(
+                        _people.c.channel == channel, _people.c.platform_id == platform_id
+                    )
+                )
+            ).first()
+        return _person(row) if row else None
+
+    async def touch(
+        self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
+    ) -> Person:
+        """Find the person and mark them seen now, or create them with this language."""
+        now = _now()
+        async with self._engine.begin() as conn:
+            query = select(_people).where(
+                _people.c.channel == channel, _people.c.platform_id == platform_id
+            )
+            row = (await conn.execute(query)).first()
+            if row is not None:
+                await conn.execute(
+                    update(_people)
+                    .where(_people.c.id == row.id)
+                    .values(last_seen_at=now, chat_id=chat_id)
+                )
+                return replace(_person(row), last_seen_at=now, chat_id=chat_id)
+        values: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "channel": channel,
+            "platform_id": platform_id,
+            "chat_id": chat_id,
+            "language": language,
+            "voice_replies": None,
+            "speech_rate": 0,
+            "consent": None,
+            "last_buttons": [],
+            "created_at": now,
+            "last_seen_at": now,
+        }
+        try:
+            async with self._engine.begin() as conn:
+                await conn.execute(insert(_people).values(**values))
+        except IntegrityError:
+            # Another worker created this person a moment ago: use theirs.
+            found = await self.find(channel, platform_id)
+            if found is None:
+                raise
+            return found
+        return _person(_Row(values), is_new=True)
+
+    async def save(self, person: Person) -> None:
+        """Write the person's changeable fields (language, voice, consent, last buttons)."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(_people)
+                .where(_people.c.id == person.id)
+                .values(
+                    language=person.language,
+                    voice_replies=person.voice_replies,
+                    speech_rate=person.speech_rate,
+                    consent=person.consent,
+                    last_buttons=_buttons_to_json(person.last_buttons),
+                )
+            )
+
+    async def delete(self, person_id: str) -> bool:
+        """Forget the person; True when a record was deleted."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(_people).where(_people.c.id == person_id))
+        return bool(result.rowcount)
+
+
+class _Row:
+    """Attribute access over a dict, so fresh inserts convert like fetched rows."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)

@@ -1,0 +1,147 @@
+"""HTTP handlers of the web chat: POST /api/chat, GET /healthz and the chat page at GET /."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text as sql
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels.web import ChatRequestError, messages_json, parse_chat_request
+from bot.core import texts
+from bot.core.conversation import ASSISTANT_UNAVAILABLE, Conversation
+from bot.core.messages import IncomingMessage
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+CONVERSATION = web.AppKey("conversation", Conversation)
+ENGINE = web.AppKey("engine", AsyncEngine)
+
+# The page loads nothing from elsewhere; audio answers arrive as data: URLs, recordings as blobs.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "microphone=(self), geolocation=(self), camera=()",
+}
+
+
+def add_routes(app: web.Application) -> None:
+    """Register the web chat's routes and its error middleware on the app."""
+    app.middlewares.append(json_errors)
+    app.on_response_prepare.append(_security_headers)
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_static("/static", STATIC, append_version=False)
+
+
+def error_json(
+    status: int, code: str, message: str, messages: list[dict[str, Any]] | None = None
+) -> web.Response:
+    """A JSON error answer: {"error": {"code", "message"}} plus citizen messages if given."""
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if messages:
+        body["messages"] = messages
+    return web.json_response(body, status=status)
+
+
+_HTTP_CODES = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+@web.middleware
+async def json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Errors under /api/ and /healthz become JSON bodies; nothing escapes as a bare 500."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or not request.path.startswith(("/api/", "/healthz")):
+            raise
+        code = _HTTP_CODES.get(exc.status, "http_error")
+        return error_json(exc.status, code, exc.reason)
+    except Exception:
+        logger.exception("unexpected error on %s %s", request.method, request.path)
+        if request.path.startswith("/api/"):
+            return error_json(500, "internal_error", "The gateway failed; please try again.")
+        raise
+
+
+async def _security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+async def index(_request: web.Request) -> web.FileResponse:
+    """The accessible chat page."""
+    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and readiness of the gateway itself (its database answers)."""
+    try:
+        async with request.app[ENGINE].connect() as conn:
+            await conn.execute(sql("SELECT 1"))
+    except Exception:
+        logger.exception("gateway database check failed")
+        return error_json(503, "database_unavailable", "The gateway's database does not answer.")
+    return web.json_response({"status": "ok"})
+
+
+async def chat(request: web.Request) -> web.Response:
+    """POST /api/chat: one message from the web chat, answered with the assistant's messages."""
+    conversation = request.app[CONVERSATION]
+    raw = await request.read()
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return error_json(
+            400,
+            "invalid_json",
+            "The body must be a UTF-8 JSON object.",
+            [{"text": texts.text("unreadable", "de")}],
+        )
+    try:
+        msg = parse_chat_request(body)
+    except ChatRequestError as exc:
+        language = exc.language or await _language_of(conversation, body)
+        return error_json(
+            exc.status,
+            exc.code,
+            exc.message,
+            [{"text": texts.text(exc.text_key, language)}],
+        )
+    turn = await conversation.handle_turn(msg)
+    messages = messages_json(turn.messages)
+    if any(m.custom.get("error") == ASSISTANT_UNAVAILABLE for m in turn.messages):
+        response = error_json(
+            503, ASSISTANT_UNAVAILABLE, "The assistant (Rasa) is not reachable.", messages
+        )
+        response.headers["Retry-After"] = "10"
+        return response
+    return web.json_response({"messages": messages, "language": turn.language})
+
+
+async def _language_of(conversation: Conversation, body: object) -> Any:
+    # A rejected message is still answered in the language we know for this sender.
+    sender = body.get("sender") if isinstance(body, dict) else None
+    if not isinstance(sender, str) or not 0 < len(sender) <= 128:
+        return "de"
+    probe = IncomingMessage(channel="web", sender_id=sender, chat_id=sender)
+    return await conversation.language_of(probe)

@@ -1,0 +1,97 @@
+import io
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import CHANNELS, create_app
+from bot.settings import GatewaySettings, SettingsError
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
+    env = {
+        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
+        "RASA_URL": f"http://127.0.0.1:{closed_port()}",
+        "RASA_TIMEOUT_S": "5",
+    }
+    app = create_app(GatewaySettings.from_env(env), env)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
+
+
+async def test_an_unconfigured_gateway_runs_only_the_web_chat(client: TestClient) -> None:
+    assert client.app is not None
+    assert client.app[CHANNELS] == []
+    health = await client.get("/healthz")
+    assert health.status == 200
+    assert (await health.json())["status"] == "ok"
+
+
+async def test_rasa_down_gives_the_citizen_a_polite_answer_and_the_api_a_503(
+    client: TestClient,
+) -> None:
+    response = await client.post("/api/chat", json={"sender": "web-1", "message": "hallo"})
+    assert response.status == 503
+    body = await response.json()
+    assert body["error"]["code"] == "assistant_unavailable"
+    assert body["messages"][0]["text"].startswith("Ich bin gerade nicht erreichbar")
+    english = await client.post(
+        "/api/chat", json={"sender": "web-2", "message": "hello", "lang": "en"}
+    )
+    assert english.status == 503
+    assert "not available" in (await english.json())["messages"][0]["text"]
+
+
+async def test_rejected_input_is_answered_in_the_persons_remembered_language(
+    client: TestClient,
+) -> None:
+    await client.post("/api/chat", json={"sender": "web-3", "message": "hi", "lang": "en"})
+    empty = await client.post("/api/chat", json={"sender": "web-3", "message": ""})
+    assert empty.status == 400
+    body = await empty.json()
+    assert body["error"]["code"] == "empty_message"
+    assert body["messages"][0]["text"] == "Your message was empty. Please type your question."
+
+
+async def test_broken_bodies_get_json_errors_not_crashes(client: TestClient) -> None:
+    binary = await client.post("/api/chat", data=b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    assert binary.status == 400
+    assert (await binary.json())["error"]["code"] == "invalid_json"
+    too_big = await client.post("/api/chat", data=io.BytesIO(b"x" * (9 * 1024 * 1024)))
+    assert too_big.status == 413
+    assert (await too_big.json())["error"]["code"] == "payload_too_large"
+    wrong_method = await client.get("/api/chat")
+    assert wrong_method.status == 405
+    assert (await wrong_method.json())["error"]["code"] == "method_not_allowed"
+
+
+async def test_the_page_is_served_without_external_assets(client: TestClient) -> None:
+    page = await client.get("/")
+    assert page.status == 200
+    html = await page.text()
+    assert '<html lang="de">' in html
+    assert "http://" not in html
+    assert "https://" not in html
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    script = await client.get("/static/chat.js")
+    assert script.status == 200
+
+
+def test_settings_reject_nonsense_with_a_clear_message() -> None:
+    with pytest.raises(SettingsError, match="GATEWAY_PORT"):
+        GatewaySettings.from_env({"GATEWAY_PORT": "eighty"})
+    defaults = GatewaySettings.from_env({"GATEWAY_PORT": ""})
+    assert (defaults.host, defaults.port, defaults.rasa_base) == (
+        "127.0.0.1",
+        8080,
+        "http://127.0.0.1:5005",
+    )

@@ -1,0 +1,29 @@
+import pytest
+
+from bot.core.language import LanguageGuesser
+
+
+@pytest.fixture(scope="module")
+def guesser() -> LanguageGuesser:
+    return LanguageGuesser()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wo ist eine rollstuhlgerechte toilette in der südstadt", "de"),
+        ("Veranstaltungen in Warnemünde am Wochenende", "de"),
+        ("wann hat die Stadtbibliothek offen", "de"),
+        ("can you speak english", "en"),
+        ("where is an accessible toilet in Südstadt", "en"),
+        ("events in Warnemünde this weekend", "en"),
+        ("when does the museum open", "en"),
+    ],
+)
+def test_clear_sentences_are_recognised(guesser: LanguageGuesser, text: str, expected: str) -> None:
+    assert guesser.detect(text) == expected
+
+
+@pytest.mark.parametrize("text", ["hallo", "yes please", "danke schön", "Warnemünde", "ok"])
+def test_short_messages_keep_the_remembered_language(guesser: LanguageGuesser, text: str) -> None:
+    assert guesser.detect(text) is None

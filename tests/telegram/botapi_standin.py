@@ -1,0 +1,310 @@
+"""A local stand-in for the Telegram Bot API (aiohttp), implementing the methods the channel uses.
+
+Requests and responses follow https://core.telegram.org/bots/api: methods at `/bot<token>/<method>`
+(form, multipart or JSON parameters), answers `{"ok": true, "result": …}` or
+`{"ok": false, "error_code": …, "description": …, "parameters": {"retry_after": N}}`, files at
+`/file/bot<token>/<file_path>`. Tests push updates, read what was sent, and can make sends
+answer 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+# Parameters the Bot API takes as JSON-serialised objects when sent as form fields.
+_JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "scope",
+    "reply_parameters",
+    "allowed_updates",
+    "entities",
+    "link_preview_options",
+}
+_INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "duration", "max_connections"}
+_SENDING = {"sendmessage", "sendvoice", "sendphoto", "sendchataction"}
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    status: int = 200
+    result: Any = None
+
+
+class BotApiStandIn:
+    """The Bot API for one bot: a long-polling update queue, sent messages, files, webhook."""
+
+    def __init__(self, token: str, *, bot_id: int = 5_550_001, username: str = "rostock_test_bot"):
+        self.token = token
+        self.bot_user = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": "Rostock Assistent",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[Call] = []
+        self.pending: list[dict[str, Any]] = []  # updates not yet confirmed by an offset
+        self.confirmed_offset = 0
+        self.webhook: dict[str, Any] | None = None
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._failures: dict[str, list[int]] = {}  # method -> retry_after of the next 429s
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Serve on a free port of 127.0.0.1; returns the base URL (like https://api.telegram.org)."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what tests do -----------------------------------------------------------------
+
+    def push(self, update: dict[str, Any]) -> int:
+        """Queue an update (its update_id is assigned here) and wake long polls; returns the id."""
+        update = {**update, "update_id": next(self._update_ids)}
+        for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+            if kind in update:
+                chat = update[kind]["chat"]
+                self._chats[chat["id"]] = chat
+        if "callback_query" in update and "message" in update["callback_query"]:
+            chat = update["callback_query"]["message"]["chat"]
+            self._chats[chat["id"]] = chat
+        self.pending.append(update)
+        asyncio.get_running_loop().create_task(self._notify())
+        return int(update["update_id"])
+
+    def add_file(self, data: bytes, file_id: str, path: str) -> None:
+        """Make a file downloadable through getFile and the file URL."""
+        self.files[file_id] = (path, data)
+
+    def fail_next(self, method: str, times: int, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 Too Many Requests."""
+        self._failures.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
+        """Successful calls of a sending method, optionally to one chat, in order."""
+        return [
+            c
+            for c in self.calls
+            if c.method == method.lower()
+            and c.status == 200
+            and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        """The texts of the messages successfully sent, optionally to one chat."""
+        return [str(c.params["text"]) for c in self.sent(chat_id)]
+
+    async def wait_for(self, check: Callable[[], bool], within_s: float = 20.0) -> None:
+        """Wait until `check()` holds after some request (fails the test after `within_s`)."""
+        async with asyncio.timeout(within_s), self._changed:
+            await self._changed.wait_for(check)
+
+    # --- the API -----------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            body = await request.json()
+            return dict(body) if isinstance(body, dict) else {}
+        params: dict[str, Any] = {}
+        for key, value in (await request.post()).items():
+            if isinstance(value, web.FileField):
+                params[key] = value.file.read()
+            elif key in _JSON_FIELDS:
+                params[key] = json.loads(value)
+            elif key in _INT_FIELDS:
+                params[key] = int(value)
+            else:
+                params[key] = value
+        return params
+
+    async def _method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"].lower()
+        params = await self._params(request)
+        call = Call(method, params)
+        self.calls.append(call)
+        failures = self._failures.get(method)
+        if failures:
+            retry_after = failures.pop(0)
+            call.status = 429
+            await self._notify()
+            return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            call.status = 404
+            return _error(404, "Not Found")
+        try:
+            result = await handler(params)
+        except _ApiError as exc:
+            call.status = exc.code
+            await self._notify()
+            return _error(exc.code, exc.description)
+        call.result = result
+        await self._notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        for path, data in self.files.values():
+            if path == request.match_info["path"]:
+                return web.Response(body=data, content_type="application/octet-stream")
+        return web.Response(status=404)
+
+    async def _api_getme(self, params: dict[str, Any]) -> object:
+        return self.bot_user
+
+    async def _api_getupdates(self, params: dict[str, Any]) -> object:
+        offset = int(params.get("offset") or 0)
+        if offset > 0:
+            # Telegram forgets every update below the offset: it counts as confirmed.
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+            self.pending = [u for u in self.pending if u["update_id"] >= offset]
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        allowed = params.get("allowed_updates")
+
+        def ready() -> list[dict[str, Any]]:
+            found = [u for u in self.pending if u["update_id"] >= offset]
+            if allowed:
+                found = [u for u in found if any(kind in u for kind in allowed)]
+            return found[:limit]
+
+        if not ready() and timeout > 0:
+            async with self._changed:
+                try:
+                    async with asyncio.timeout(timeout):
+                        await self._changed.wait_for(lambda: bool(ready()))
+                except TimeoutError:
+                    pass
+        return ready()
+
+    async def _api_deletewebhook(self, params: dict[str, Any]) -> object:
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self.pending.clear()
+        self.webhook = None
+        return True
+
+    async def _api_setwebhook(self, params: dict[str, Any]) -> object:
+        self.webhook = params
+        return True
+
+    async def _api_setmycommands(self, params: dict[str, Any]) -> object:
+        scope = (params.get("scope") or {"type": "default"})["type"]
+        self.commands[(scope, params.get("language_code") or "")] = params["commands"]
+        return True
+
+    async def _api_sendchataction(self, params: dict[str, Any]) -> object:
+        self._chat(params)
+        return True
+
+    async def _api_answercallbackquery(self, params: dict[str, Any]) -> object:
+        return True
+
+    async def _api_getfile(self, params: dict[str, Any]) -> object:
+        file_id = str(params.get("file_id"))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def _api_sendmessage(self, params: dict[str, Any]) -> object:
+        chat = self._chat(params)
+        text = str(params.get("text", ""))
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(button.get("callback_data", "").encode()) > 64:
+                    raise _ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        message = self._message(chat, text=text)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    async def _api_sendvoice(self, params: dict[str, Any]) -> object:
+        chat = self._chat(params)
+        voice = params.get("voice")
+        if not isinstance(voice, bytes | str) or not voice:
+            raise _ApiError(400, "Bad Request: there is no voice in the request")
+        size = len(voice) if isinstance(voice, bytes) else 0
+        voice_info = {"file_id": "sent-voice", "file_unique_id": "sv", "duration": 1}
+        return self._message(chat, voice={**voice_info, "file_size": size})
+
+    def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            raise _ApiError(400, "Bad Request: chat not found")
+        return self._chats[chat_id]
+
+    def _message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            **content,
+        }
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _error(code: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=code)

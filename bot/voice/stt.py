@@ -1,0 +1,138 @@
+"""Speech-to-text with Vosk: one model per language, loaded once, a recogniser per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from bot.core.messages import Language
+from bot.core.ports import Transcript, VoiceError
+from bot.voice.codec import SAMPLE_RATE
+from bot.voice.vocabulary import (
+    Vocabulary,
+    Word,
+    grammar_for,
+    merge,
+    needs_bias,
+    spell_names,
+    words_from_result,
+)
+
+logger = logging.getLogger(__name__)
+
+CHUNK = SAMPLE_RATE * 2  # feed one second at a time
+
+
+class _Loaded:
+    """A loaded Vosk model and what of the city's vocabulary it can be biased towards."""
+
+    def __init__(self, model: object, grammar_ok: bool) -> None:
+        self.model = model
+        self.grammar_ok = grammar_ok
+        self.vocabulary = Vocabulary()
+        self.vocabulary_source: Vocabulary | None = None
+        self.extra: list[str] = []
+
+
+def supports_grammar(path: Path) -> bool:
+    """Whether a Vosk model accepts a runtime grammar (small models with a lookahead graph do)."""
+    return (path / "graph" / "HCLr.fst").is_file() and (path / "graph" / "Gr.fst").is_file()
+
+
+class VoskEngine:
+    """Recognises 16 kHz mono PCM in the person's language; blocking, so call it from a thread."""
+
+    def __init__(self, model_paths: Mapping[Language, Path]) -> None:
+        self._paths = dict(model_paths)
+        self._loaded: dict[Language, _Loaded] = {}
+        self._lock = threading.Lock()
+        self._vocabulary = Vocabulary()
+
+    def available(self, language: Language) -> bool:
+        """Whether a model for the language is configured and present on disk."""
+        path = self._paths.get(language)
+        return path is not None and (path / "am").is_dir()
+
+    def languages(self) -> list[Language]:
+        """The languages with a model on disk."""
+        return [lang for lang in self._paths if self.available(lang)]
+
+    def set_vocabulary(self, vocabulary: Vocabulary) -> None:
+        """Bias recognition towards these names from now on (thread-safe)."""
+        self._vocabulary = vocabulary
+
+    def load(self, language: Language) -> _Loaded:
+        """Load the language's model once (later calls return it); VoiceError stt-unavailable."""
+        loaded = self._loaded.get(language)
+        if loaded is not None:
+            return loaded
+        with self._lock:
+            loaded = self._loaded.get(language)
+            if loaded is not None:
+                return loaded
+            if not self.available(language):
+                raise VoiceError("stt-unavailable", f"no speech model for {language}")
+            import vosk  # the engine stays optional for everything but this module
+
+            vosk.SetLogLevel(-1)  # Kaldi's log lines would carry recognised words
+            path = self._paths[language]
+            try:
+                model = vosk.Model(str(path))
+            except Exception as exc:  # vosk raises a bare Exception for a broken model
+                raise VoiceError("stt-unavailable", f"the {language} model did not load") from exc
+            loaded = _Loaded(model, supports_grammar(path))
+            self._loaded[language] = loaded
+            logger.info("speech model for %s loaded (runtime vocabulary: %s)", language,
+                        "yes" if loaded.grammar_ok else "no")
+            return loaded
+
+    def _usable(self, loaded: _Loaded) -> Vocabulary:
+        # Only names whose every word the model knows can go into its grammar.
+        source = self._vocabulary
+        if loaded.vocabulary_source is not source:
+            find = loaded.model.vosk_model_find_word  # type: ignore[attr-defined]
+            phrases = [p for p in source.phrases if all(find(w) >= 0 for w in p.words)]
+            loaded.vocabulary = Vocabulary.of(p.spelling for p in phrases)
+            loaded.extra = ["[unk]"] if find("[unk]") >= 0 else []
+            loaded.vocabulary_source = source
+            logger.info("city vocabulary usable by the model: %d of %d names",
+                        len(loaded.vocabulary), len(source))
+        return loaded.vocabulary
+
+    def recognise(self, pcm: bytes, language: Language) -> Transcript:
+        """Recognise speech; free recognition, then the city-name pass where it is unsure."""
+        loaded = self.load(language)
+        try:
+            free = self._run(loaded, pcm, None)
+            vocabulary = self._usable(loaded) if loaded.grammar_ok else Vocabulary()
+            if vocabulary.phrases and needs_bias(free):
+                grammar = grammar_for(free, vocabulary, loaded.extra)
+                words = merge(free, self._run(loaded, pcm, grammar), vocabulary)
+            else:
+                words = spell_names([w.text for w in free], vocabulary)
+        except VoiceError:
+            raise
+        except Exception as exc:  # Kaldi errors surface as bare Exceptions
+            raise VoiceError("stt-failed", "the speech engine failed") from exc
+        confidence = sum(w.conf for w in free) / len(free) if free else None
+        return Transcript(" ".join(words), language, confidence)
+
+    @staticmethod
+    def _run(loaded: _Loaded, pcm: bytes, grammar: list[str] | None) -> list[Word]:
+        import vosk
+
+        if grammar is None:
+            rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
+        else:
+            grammar_json = json.dumps(grammar, ensure_ascii=False)
+            rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, grammar_json)
+        rec.SetWords(True)
+        words: list[Word] = []
+        for i in range(0, len(pcm), CHUNK):
+            if rec.AcceptWaveform(pcm[i : i + CHUNK]):
+                words += words_from_result(json.loads(rec.Result()))
+        words += words_from_result(json.loads(rec.FinalResult()))
+        return words

@@ -1,0 +1,117 @@
+"""Command line: `python -m cityapi migrate | import … | serve`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from aiohttp import web
+
+from cityapi.hours import BERLIN
+from cityapi.importers.records import ImportFileError, ImportReport
+from cityapi.settings import CityApiSettings
+
+log = logging.getLogger("cityapi")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cityapi", description="Rostock's city data API"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create or upgrade the database schema (Alembic)")
+    imp = sub.add_parser("import", help="import data: sample | toiletten | geojson | ical | jsonld")
+    imp.add_argument("kind", choices=["sample", "toiletten", "geojson", "ical", "jsonld"])
+    imp.add_argument("file", nargs="?", type=Path, help="the file to import (not for sample)")
+    imp.add_argument("--type", dest="place_type", help="place type of a GeoJSON file")
+    imp.add_argument(
+        "--source", help="source name stored with each record (default from kind and file)"
+    )
+    imp.add_argument("--today", help="sample only: the day events are placed around (YYYY-MM-DD)")
+    serve = sub.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", help="default CITYAPI_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default CITYAPI_PORT or 8000")
+    return parser
+
+
+def _print_report(report: ImportReport) -> None:
+    print(report.summary())
+    for problem in report.problems[:50]:
+        print(f"  skipped {problem}")
+    if len(report.problems) > 50:
+        print(f"  … and {len(report.problems) - 50} more")
+
+
+def _import(settings: CityApiSettings, args: argparse.Namespace) -> int:
+    from cityapi.districts import DistrictRegistry
+    from cityapi.importers.runner import import_sample, run_import
+
+    districts = DistrictRegistry.load(settings.data_dir / "districts")
+    try:
+        if args.kind == "sample":
+            today = (
+                datetime.fromisoformat(args.today).date()
+                if args.today
+                else datetime.now(BERLIN).date()
+            )
+            reports = import_sample(settings.database_url, settings.data_dir, districts, today)
+        else:
+            if args.file is None:
+                print(f"import {args.kind} needs a file", file=sys.stderr)
+                return 2
+            reports = [
+                run_import(
+                    settings.database_url,
+                    args.kind,
+                    args.file,
+                    districts,
+                    source=args.source,
+                    place_type=args.place_type,
+                )
+            ]
+    except ImportFileError as exc:
+        print(f"import failed, nothing was changed: {exc}", file=sys.stderr)
+        return 1
+    for report in reports:
+        _print_report(report)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit code says whether it worked."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = _parser().parse_args(argv)
+    settings = CityApiSettings()
+    if args.command == "migrate":
+        from cityapi.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("database schema is up to date")
+        return 0
+    if args.command == "import":
+        return _import(settings, args)
+    from cityapi.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    web.run_app(
+        create_app(settings),
+        host=host,
+        port=port,
+        access_log=log if settings.access_log else None,
+        print=lambda _msg: log.info("city data API on http://%s:%s", host, port),
+        handler_cancellation=True,
+        max_line_size=32 * 1024,
+        max_field_size=32 * 1024,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

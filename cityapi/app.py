@@ -1,0 +1,256 @@
+"""The aiohttp application: routes, handlers and the resources they share."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from cityapi.db import create_engine
+from cityapi.districts import DistrictRegistry
+from cityapi.errors import ApiError, error_middleware, invalid
+from cityapi.events import EventFilter, EventStore
+from cityapi.openapi import openapi_document
+from cityapi.params import (
+    EVENTS_PARAMS,
+    LOCATE_PARAMS,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    NO_PARAMS,
+    PLACE_PARAMS,
+    PLACES_PARAMS,
+    Query,
+)
+from cityapi.places import PlaceFilter, PlaceStore
+from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
+from cityapi.settings import CityApiSettings
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", CityApiSettings)
+DISTRICTS = web.AppKey("districts", DistrictRegistry)
+PLACES = web.AppKey("places", PlaceStore)
+EVENTS = web.AppKey("events", EventStore)
+ENGINE = web.AppKey("engine", AsyncEngine)
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_ID = 2**31 - 1
+MAX_EVENT_WINDOW = timedelta(days=366)
+
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.json_response(body, status=status, dumps=_dumps)
+
+
+class HealthCheck:
+    """Answers whether the database answers."""
+
+    def __init__(self, app: web.Application):
+        self._app = app
+
+    async def database_ok(self) -> bool:
+        """Run a trivial query; False (not an exception) when the database is away."""
+        engine = self._app[ENGINE]
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not healthy" here
+            log.warning("health check: database unavailable (%s)", type(exc).__name__)
+            return False
+        return True
+
+
+HEALTH = web.AppKey("health", HealthCheck)
+
+
+def _now(query: Query, name: str) -> datetime:
+    return query.moment(name) or datetime.now(UTC)
+
+
+def _paging(query: Query) -> tuple[int, int]:
+    return query.integer("limit", 20, 1, MAX_LIMIT), query.integer("offset", 0, 0, MAX_OFFSET)
+
+
+def _district(request: web.Request, query: Query) -> str | None:
+    raw = query.text("district", 80)
+    if raw is None:
+        return None
+    district = request.app[DISTRICTS].normalise(raw)
+    if district is None:
+        raise invalid("district", f"Unknown district '{raw}'; GET /districts lists them.")
+    return district
+
+
+def _id(request: web.Request) -> int:
+    raw = request.match_info["id"]
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise invalid("id", f"'{raw[:40]}' is not a valid id; ids are positive whole numbers.")
+    return int(raw)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """200 when the service and its database answer, 503 otherwise."""
+    Query.of(request, NO_PARAMS)
+    if await request.app[HEALTH].database_ok():
+        return _json({"status": "ok", "database": "ok"})
+    return _json(
+        {
+            "status": "degraded",
+            "database": "unavailable",
+            "error": {
+                "code": "database_unavailable",
+                "message": "The database is not reachable.",
+                "parameter": None,
+            },
+        },
+        status=503,
+    )
+
+
+async def openapi(request: web.Request) -> web.Response:
+    """The OpenAPI 3.1 document of this service."""
+    Query.of(request, NO_PARAMS)
+    return _json(openapi_document())
+
+
+async def list_places(request: web.Request) -> web.Response:
+    """GET /places."""
+    query = Query.of(request, PLACES_PARAMS)
+    near = query.point("near")
+    if query.has("radius") and near is None:
+        raise invalid("radius", "Parameter 'radius' needs 'near'.")
+    if query.has("open_now") and query.has("open_at"):
+        raise invalid("open_at", "Give either 'open_now' or 'open_at', not both.")
+    now = datetime.now(UTC)
+    when = query.moment("open_at") or (now if query.flag("open_now") else None)
+    limit, offset = _paging(query)
+    f = PlaceFilter(
+        type=query.choice("type", PLACE_TYPES),
+        district=_district(request, query),
+        near=near,
+        radius_m=query.integer("radius", 2000, 1, 50_000),
+        wheelchair=query.choices("wheelchair", WHEELCHAIR_VALUES),
+        tactile_paving=query.flag("tactile_paving"),
+        induction_loop=query.flag("induction_loop"),
+        open_at=when,
+        q=query.text("q"),
+        limit=limit,
+        offset=offset,
+    )
+    items, total = await request.app[PLACES].search(f, now)
+    return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+async def get_place(request: web.Request) -> web.Response:
+    """GET /places/{id}."""
+    place_id = _id(request)
+    query = Query.of(request, PLACE_PARAMS)
+    item = await request.app[PLACES].get(place_id, _now(query, "at"))
+    if item is None:
+        raise ApiError(404, "not_found", f"There is no place with id {place_id}.", "id")
+    return _json(item)
+
+
+async def list_events(request: web.Request) -> web.Response:
+    """GET /events."""
+    query = Query.of(request, EVENTS_PARAMS)
+    start = query.moment("from") or datetime.now(UTC)
+    end = query.moment("to") or start + timedelta(days=30)
+    if end <= start:
+        raise invalid("to", "Parameter 'to' must be after 'from'.")
+    if end - start > MAX_EVENT_WINDOW:
+        raise invalid("to", "The time window must not be longer than 366 days.")
+    limit, offset = _paging(query)
+    f = EventFilter(
+        start=start,
+        end=end,
+        district=_district(request, query),
+        category=query.choice("category", EVENT_CATEGORIES),
+        wheelchair=query.choices("wheelchair", WHEELCHAIR_VALUES),
+        free=query.flag("free"),
+        q=query.text("q"),
+        limit=limit,
+        offset=offset,
+    )
+    items, total = await request.app[EVENTS].search(f)
+    return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+
+
+async def get_event(request: web.Request) -> web.Response:
+    """GET /events/{id}."""
+    event_id = _id(request)
+    Query.of(request, NO_PARAMS)
+    item = await request.app[EVENTS].get(event_id)
+    if item is None:
+        raise ApiError(404, "not_found", f"There is no event with id {event_id}.", "id")
+    return _json(item)
+
+
+async def list_districts(request: web.Request) -> web.Response:
+    """GET /districts: the 21 Stadtbereiche."""
+    Query.of(request, NO_PARAMS)
+    items = [
+        {
+            "code": sb.code,
+            "name": sb.name,
+            "ortsteile": list(sb.ortsteile),
+            "centroid": {"lat": sb.centroid_lat, "lon": sb.centroid_lon},
+        }
+        for sb in request.app[DISTRICTS].stadtbereiche
+    ]
+    return _json({"items": items, "total": len(items), "limit": len(items), "offset": 0})
+
+
+async def locate_district(request: web.Request) -> web.Response:
+    """GET /districts/locate?lat=&lon=."""
+    query = Query.of(request, LOCATE_PARAMS)
+    lat, lon = query.number("lat", -90, 90), query.number("lon", -180, 180)
+    found = request.app[DISTRICTS].locate(lat, lon)
+    if found is None:
+        raise ApiError(404, "not_found", "This point is not in Rostock.", None)
+    return _json({"district": found.district, "code": found.code, "ortsteil": found.ortsteil})
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    engine = create_engine(settings.database_url, settings.db_timeout_s)
+    app[ENGINE] = engine
+    app[PLACES] = PlaceStore(engine)
+    app[EVENTS] = EventStore(engine)
+    app[HEALTH] = HealthCheck(app)
+    yield
+    await engine.dispose()
+
+
+ROUTES: tuple[tuple[str, str, Any], ...] = (
+    ("GET", "/healthz", healthz),
+    ("GET", "/openapi.json", openapi),
+    ("GET", "/places", list_places),
+    ("GET", "/places/{id}", get_place),
+    ("GET", "/events", list_events),
+    ("GET", "/events/{id}", get_event),
+    ("GET", "/districts", list_districts),
+    ("GET", "/districts/locate", locate_district),
+)
+
+
+def create_app(
+    settings: CityApiSettings, districts: DistrictRegistry | None = None
+) -> web.Application:
+    """The city data API as an aiohttp application."""
+    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    app[SETTINGS] = settings
+    app[DISTRICTS] = districts or DistrictRegistry.load(settings.data_dir / "districts")
+    for method, path, handler in ROUTES:
+        app.router.add_route(method, path, handler)
+    app.cleanup_ctx.append(_database)
+    return app

@@ -1,0 +1,85 @@
+"""API errors and the middleware that turns every failure into the contract's JSON error body."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 4096
+
+
+class ApiError(Exception):
+    """A failure the client should hear about, with its HTTP status, code and parameter."""
+
+    def __init__(self, status: int, code: str, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.parameter = parameter
+
+
+def invalid(parameter: str, message: str) -> ApiError:
+    """A 400 for a parameter whose value is not acceptable."""
+    return ApiError(400, "invalid_parameter", message, parameter)
+
+
+def error_response(
+    status: int, code: str, message: str, parameter: str | None = None
+) -> web.Response:
+    """The contract's error body."""
+    body = {"error": {"code": code, "message": message, "parameter": parameter}}
+    return web.json_response(body, status=status)
+
+
+DB_ERRORS = (DBAPIError, DisconnectionError, PoolTimeoutError, OSError, asyncio.TimeoutError)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Answer every error as JSON: 4xx for the client's mistakes, 503 when the database is down."""
+    if len(request.query_string) > MAX_QUERY_CHARS:
+        return error_response(
+            413,
+            "payload_too_large",
+            f"The query string is longer than {MAX_QUERY_CHARS} characters.",
+        )
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.parameter)
+    except web.HTTPNotFound:
+        return error_response(404, "not_found", f"There is no resource at {request.path}.")
+    except web.HTTPMethodNotAllowed as exc:
+        return error_response(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed here; use {', '.join(sorted(exc.allowed_methods))}.",
+        )
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, "payload_too_large", "The request body is too large.")
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            return error_response(exc.status, "invalid_request", exc.reason)
+        raise
+    except DB_ERRORS as exc:
+        log.warning(
+            "database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__
+        )
+        return error_response(
+            503, "database_unavailable", "The database is not reachable; try again soon."
+        )
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unexpected error for %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Something went wrong on our side.")

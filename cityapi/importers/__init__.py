@@ -1,0 +1,1 @@
+"""Importers: the city's open data files, iCalendar feeds and schema.org Event JSON-LD."""

@@ -1,0 +1,261 @@
+"""The OpenAPI 3.1 document, built from the parameter declarations the handlers validate with."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from cityapi.params import EVENTS_PARAMS, LOCATE_PARAMS, PLACE_PARAMS, PLACES_PARAMS, Param
+from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
+
+_NULL_STR = {"type": ["string", "null"]}
+_NULL_BOOL = {"type": ["boolean", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _query(params: tuple[Param, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": p.required,
+            "description": p.description,
+            "schema": p.schema,
+        }
+        for p in params
+    ]
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {
+        400: "Invalid or unknown parameter.",
+        404: "Not found.",
+        405: "Method not allowed.",
+        413: "Request too large.",
+        503: "The database is unavailable.",
+    }
+    return {
+        str(s): {"description": text[s], "content": {"application/json": {"schema": _ref("Error")}}}
+        for s in statuses
+    }
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}}
+    }
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "total": {"type": "integer"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    }
+
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "parameter"],
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "enum": [
+                            "invalid_parameter",
+                            "unknown_parameter",
+                            "not_found",
+                            "payload_too_large",
+                            "database_unavailable",
+                            "method_not_allowed",
+                        ],
+                    },
+                    "message": {"type": "string"},
+                    "parameter": _NULL_STR,
+                },
+            }
+        },
+    },
+    "Accessibility": {
+        "type": "object",
+        "properties": {
+            "wheelchair": {"type": "string", "enum": list(WHEELCHAIR_VALUES)},
+            "wheelchair_toilet": _NULL_BOOL,
+            "euro_key": _NULL_BOOL,
+            "tactile_paving": _NULL_BOOL,
+            "induction_loop": _NULL_BOOL,
+            "step_free_entrance": _NULL_BOOL,
+            "notes": _NULL_STR,
+        },
+    },
+    "Place": {
+        "type": "object",
+        "required": ["id", "type", "name", "lat", "lon", "accessibility", "open_now"],
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "string", "enum": list(PLACE_TYPES)},
+            "name": {"type": "string"},
+            "address": _NULL_STR,
+            "district": {**_NULL_STR, "description": "Stadtbereich"},
+            "ortsteil": _NULL_STR,
+            "lat": {"type": "number"},
+            "lon": {"type": "number"},
+            "opening_hours": {**_NULL_STR, "description": "OpenStreetMap opening_hours syntax"},
+            "contact": {
+                "type": "object",
+                "properties": {"phone": _NULL_STR, "email": _NULL_STR, "website": _NULL_STR},
+            },
+            "description": _NULL_STR,
+            "source": {"type": "string"},
+            "source_id": {"type": "string"},
+            "accessibility": _ref("Accessibility"),
+            "distance_m": {"type": "number", "description": "Only when `near` was given."},
+            "open_now": {**_NULL_BOOL, "description": "null when the hours are unknown"},
+        },
+    },
+    "Hours": {
+        "type": "object",
+        "properties": {
+            "timezone": {"type": "string", "const": "Europe/Berlin"},
+            "is_open": _NULL_BOOL,
+            "today": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+                },
+            },
+            "open_until": {**_NULL_STR, "format": "date-time"},
+            "next_open": {**_NULL_STR, "format": "date-time"},
+            "is_public_holiday": {"type": "boolean"},
+            "holiday_name": _NULL_STR,
+            "unknown": {"type": "boolean"},
+        },
+    },
+    "PlaceDetail": {
+        "allOf": [_ref("Place"), {"type": "object", "properties": {"hours": _ref("Hours")}}]
+    },
+    "Event": {
+        "type": "object",
+        "description": "Shaped after schema.org Event.",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "start": {"type": "string", "format": "date-time"},
+            "end": {**_NULL_STR, "format": "date-time"},
+            "place_id": {"type": ["integer", "null"]},
+            "location_name": _NULL_STR,
+            "address": _NULL_STR,
+            "district": _NULL_STR,
+            "category": {"type": "string", "enum": list(EVENT_CATEGORIES)},
+            "wheelchair": {"type": "string", "enum": list(WHEELCHAIR_VALUES)},
+            "is_free": _NULL_BOOL,
+            "description": _NULL_STR,
+            "url": _NULL_STR,
+            "language": _NULL_STR,
+            "source": {"type": "string"},
+            "source_id": {"type": "string"},
+        },
+    },
+    "District": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "ortsteile": {"type": "array", "items": {"type": "string"}},
+            "centroid": {
+                "type": "object",
+                "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+            },
+        },
+    },
+    "Location": {
+        "type": "object",
+        "properties": {
+            "district": {"type": "string"},
+            "code": {"type": "string"},
+            "ortsteil": {"type": "string"},
+        },
+    },
+}
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document served at /openapi.json."""
+    paths: dict[str, Any] = {
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and database health",
+                "responses": {**_ok({"type": "object"}), **_errors(503)},
+            }
+        },
+        "/openapi.json": {
+            "get": {"summary": "This document", "responses": _ok({"type": "object"})}
+        },
+        "/places": {
+            "get": {
+                "summary": "Find places",
+                "parameters": _query(PLACES_PARAMS),
+                "responses": {**_ok(_page("Place")), **_errors(400, 413, 503)},
+            }
+        },
+        "/places/{id}": {
+            "get": {
+                "summary": "One place, with today's hours and next opening (MV holidays)",
+                "parameters": [_ID, *_query(PLACE_PARAMS)],
+                "responses": {**_ok(_ref("PlaceDetail")), **_errors(400, 404, 503)},
+            }
+        },
+        "/events": {
+            "get": {
+                "summary": "Find events overlapping a time window",
+                "parameters": _query(EVENTS_PARAMS),
+                "responses": {**_ok(_page("Event")), **_errors(400, 413, 503)},
+            }
+        },
+        "/events/{id}": {
+            "get": {
+                "summary": "One event",
+                "parameters": [_ID],
+                "responses": {**_ok(_ref("Event")), **_errors(400, 404, 503)},
+            }
+        },
+        "/districts": {
+            "get": {"summary": "The 21 Stadtbereiche", "responses": _ok(_page("District"))},
+        },
+        "/districts/locate": {
+            "get": {
+                "summary": "The Stadtbereich and Ortsteil of a point",
+                "parameters": _query(LOCATE_PARAMS),
+                "responses": {**_ok(_ref("Location")), **_errors(400, 404)},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Smile City Rostock city data API",
+            "version": "1.0.0",
+            "description": "Places, events and districts of Rostock. Errors: "
+            '{"error": {"code", "message", "parameter"}}.',
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "paths": paths,
+        "components": {"schemas": _SCHEMAS},
+    }

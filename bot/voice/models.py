@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import sys
 import tempfile
 import urllib.request
@@ -73,6 +72,7 @@ def _fetch(url: str, into: Path, timeout_s: float) -> str:
 
 
 def _unpack(archive: Path, spec: ModelSpec, staging: Path) -> Path:
+    staging.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(staging)  # zipfile drops absolute paths and ".." parts
@@ -139,11 +139,6 @@ def main(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
             continue
         print(f"{lang}: checksum verified, model installed at {path}")
     return status
-
-
-def remove(path: Path) -> None:
-    """Delete an installed model directory."""
-    shutil.rmtree(path, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class VoicePipeline:
         self._stt_slots = asyncio.Semaphore(workers)
         self._tts_slots = asyncio.Semaphore(max(2, workers))
         self._vocabulary = vocabulary
+        self._started = False
 
     @property
     def engine(self) -> VoskEngine:
@@ -53,11 +54,17 @@ class VoicePipeline:
                 logger.warning("speech model for %s not usable: %s", language, exc)
         if self._vocabulary is not None:
             await self._vocabulary.start()
+        self._started = True
 
     async def stop(self) -> None:
         """Stop refreshing the city's names; models go with the process."""
         if self._vocabulary is not None:
             await self._vocabulary.stop()
+        self._started = False
+
+    async def aclose(self) -> None:
+        """The same as stop() (for owners that close resources with aclose)."""
+        await self.stop()
 
     async def transcribe(self, audio: Audio, language: Language) -> Transcript:
         """Decode any audio to 16 kHz mono PCM and recognise it; raises VoiceError."""
@@ -83,6 +90,11 @@ class VoicePipeline:
 
     async def _transcribe(self, audio: Audio, language: Language) -> tuple[Transcript, float]:
         self._check(audio, language)
+        if not self._started and self._vocabulary is not None:
+            # An owner that never called start(): fetch the city's names from now on anyway
+            # (the model itself loads on first use).
+            self._started = True
+            await self._vocabulary.start()
         async with self._stt_slots:
             pcm = await self._codec.decode(audio.data, audio.mime_type, self._max_seconds)
             seconds = len(pcm) / BYTES_PER_SECOND

@@ -264,8 +264,11 @@ class TelegramChannel:
     async def _to_core(self, action: ToCore, update_id: int) -> None:
         """Download media if any, ask the core while showing "typing…", and send the answers."""
         message = action.message
-        if message.payload:
-            self._remember_language_choice(action.chat_id, message.payload)
+        for language, _, choice in LANGUAGE_CHOICES:
+            if message.payload == choice:
+                # The core stores the choice at once; the channel's own texts follow it too.
+                self._languages[action.chat_id] = language
+                message = dataclasses.replace(message, language_choice=language)
         try:
             async with self._typing(action.chat_id):
                 if action.media is not None:
@@ -283,17 +286,12 @@ class TelegramChannel:
             language = self._languages.get(action.chat_id, action.language)
             await self._send_text(action.chat_id, text("error", language), (), action.reply_to)
             return
+        language = self._languages.get(action.chat_id, action.language)
         for answer in answers:
             chosen = answer.custom.get("language")
             if chosen in ("de", "en"):
                 self._languages[action.chat_id] = chosen
-            await self._send(action.chat_id, answer, action.reply_to)
-
-    def _remember_language_choice(self, chat_id: int, payload: str) -> None:
-        """Note a tapped /language choice so the channel's own texts follow it."""
-        for title, choice in LANGUAGE_CHOICES:
-            if payload == choice:
-                self._languages[chat_id] = "en" if title == "English" else "de"
+            await self._send(action.chat_id, answer, action.reply_to, language)
 
     async def _send_local(self, action: Local) -> None:
         """Send one of the channel's own texts (with the language choice for /language)."""
@@ -308,13 +306,19 @@ class TelegramChannel:
             link_text = text("privacy_link", language).format(url=self._settings.privacy_link)
             body = f"{body}\n{link_text}"
         elif action.key == "language":
-            buttons = tuple(Button(title, payload) for title, payload in LANGUAGE_CHOICES)
+            buttons = tuple(Button(title, payload) for _, title, payload in LANGUAGE_CHOICES)
         await self._send_text(action.chat_id, body, buttons, action.reply_to)
 
-    async def _send(self, chat_id: int, answer: OutgoingMessage, reply_to: int | None) -> None:
+    async def _send(
+        self, chat_id: int, answer: OutgoingMessage, reply_to: int | None, language: Language
+    ) -> None:
         """Send one core answer: its text (split if long, buttons on the last part), then audio."""
-        if answer.text.strip():
-            await self._send_text(chat_id, answer.text, answer.buttons, reply_to)
+        body = answer.text
+        if not body.strip() and answer.buttons:
+            # Telegram needs text to carry a keyboard.
+            body = text("choose", language)
+        if body.strip():
+            await self._send_text(chat_id, body, answer.buttons, reply_to)
         if answer.audio is not None:
             await self.application.bot.send_voice(
                 chat_id, answer.audio.data, duration=_seconds(answer.audio.duration_s)

@@ -36,6 +36,8 @@ LOCAL_COMMANDS: dict[str, LocalKey] = {
 }
 # Commands sent to the core as a Rasa intent payload (the subscription and data issues add theirs).
 CORE_COMMANDS: dict[str, str] = {}
+# Commands the core answers itself from the text (/voice an|aus|schneller|langsamer).
+CORE_TEXT_COMMANDS = frozenset({"voice", "vorlesen"})
 # Content a person may send that the assistant cannot use: answered with a short note.
 UNSUPPORTED_CONTENT = (
     "sticker",
@@ -218,6 +220,8 @@ def convert_message(
             return local(LOCAL_COMMANDS[name])
         if name in CORE_COMMANDS:
             return to_core(payload=CORE_COMMANDS[name])
+        if name in CORE_TEXT_COMMANDS and message.text:
+            return to_core(text=message.text.strip())
         return local("unknown_command")
 
     caption = _strip_mention(message.caption, bot) if message.caption else None

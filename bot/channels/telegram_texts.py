@@ -50,6 +50,7 @@ TEXTS: dict[str, dict[Language, str]] = {
             "/start – Begrüßung\n"
             "/help – diese Hilfe\n"
             "/language – Sprache wählen\n"
+            "/voice an – Antworten vorlesen (/voice aus – nur Text)\n"
             "/privacy – Datenschutz"
         ),
         "en": (
@@ -60,8 +61,13 @@ TEXTS: dict[str, dict[Language, str]] = {
             "/start – welcome\n"
             "/help – this help\n"
             "/language – choose your language\n"
+            "/voice on – read answers aloud (/voice off – text only)\n"
             "/privacy – privacy notice"
         ),
+    },
+    "choose": {
+        "de": "Bitte wählen Sie:",
+        "en": "Please choose:",
     },
     "language": {
         "de": "Welche Sprache möchten Sie?",
@@ -94,9 +100,9 @@ TEXTS: dict[str, dict[Language, str]] = {
 }
 
 # The /language choices: shown in their own language, sent to the core as Rasa intent payloads.
-LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
-    ("Deutsch", '/change_language{"language": "de"}'),
-    ("English", '/change_language{"language": "en"}'),
+LANGUAGE_CHOICES: tuple[tuple[Language, str, str], ...] = (
+    ("de", "Deutsch", '/change_language{"language": "de"}'),
+    ("en", "English", '/change_language{"language": "en"}'),
 )
 
 # The command menu (setMyCommands) per language; the default scope uses German.
@@ -105,12 +111,14 @@ COMMAND_MENU: dict[Language, tuple[tuple[str, str], ...]] = {
         ("start", "Begrüßung und Datenschutz"),
         ("help", "Was ich kann"),
         ("language", "Sprache wählen"),
+        ("voice", "Antworten vorlesen: /voice an oder aus"),
         ("privacy", "Datenschutz"),
     ),
     "en": (
         ("start", "Welcome and privacy"),
         ("help", "What I can do"),
         ("language", "Choose your language"),
+        ("voice", "Read answers aloud: /voice on or off"),
         ("privacy", "Privacy notice"),
     ),
 }

@@ -97,6 +97,13 @@ class BotApiStandIn:
     def push(self, update: dict[str, Any]) -> int:
         """Queue an update (its update_id is assigned here) and wake long polls; returns the id."""
         update = {**update, "update_id": next(self._update_ids)}
+        self.learn_chats(update)
+        self.pending.append(update)
+        asyncio.get_running_loop().create_task(self._notify())
+        return int(update["update_id"])
+
+    def learn_chats(self, update: dict[str, Any]) -> None:
+        """Know the chats in an update (Telegram knows every chat; here they must be seen first)."""
         for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
             if kind in update:
                 chat = update[kind]["chat"]
@@ -104,9 +111,6 @@ class BotApiStandIn:
         if "callback_query" in update and "message" in update["callback_query"]:
             chat = update["callback_query"]["message"]["chat"]
             self._chats[chat["id"]] = chat
-        self.pending.append(update)
-        asyncio.get_running_loop().create_task(self._notify())
-        return int(update["update_id"])
 
     def add_file(self, data: bytes, file_id: str, path: str) -> None:
         """Make a file downloadable through getFile and the file URL."""

@@ -77,6 +77,12 @@ def test_commands_are_answered_by_the_channel() -> None:
     assert start_with_argument.key == "start"
 
 
+def test_voice_commands_go_to_the_core_as_text() -> None:
+    action = convert(text_update("/voice an"))
+    assert isinstance(action, ToCore)
+    assert action.message.text == "/voice an"
+
+
 def test_unknown_command_gets_a_hint_and_other_bots_commands_are_ignored() -> None:
     unknown = convert(text_update("/weather"))
     assert isinstance(unknown, Local)

@@ -1,0 +1,77 @@
+"""Webhook mode: the route on the gateway's web app checks Telegram's secret token."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels.telegram import build
+from tests.telegram.botapi_standin import BotApiStandIn
+from tests.telegram.conftest import channel_env, echo
+from tests.telegram.helpers import text_update
+
+SECRET = "s3cret-Token_for-tests"
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture
+async def gateway(standin: BotApiStandIn) -> AsyncIterator[TestClient]:
+    """A gateway web app with the channel's webhook route, served on a free port."""
+    web_app = web.Application()
+    env = channel_env(
+        standin,
+        TELEGRAM_MODE="webhook",
+        TELEGRAM_WEBHOOK_URL="https://assistent.rostock.example/telegram/webhook",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+    )
+    # As in the gateway: the route is added when the channel is built, before the app serves.
+    channel = build(env, echo, web_app)
+    assert channel is not None
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        await channel.start()
+        try:
+            yield client
+        finally:
+            await channel.stop()
+
+
+async def test_webhook_is_registered_with_its_secret_and_polling_stays_off(
+    standin: BotApiStandIn, gateway: TestClient
+) -> None:
+    assert standin.webhook is not None
+    assert standin.webhook["url"] == "https://assistent.rostock.example/telegram/webhook"
+    assert standin.webhook["secret_token"] == SECRET
+    assert not [c for c in standin.calls if c.method == "getupdates"]
+
+
+async def test_update_with_the_right_secret_is_answered_before_it_is_acknowledged(
+    standin: BotApiStandIn, gateway: TestClient
+) -> None:
+    update = text_update("Museen in Warnemünde")
+    standin.learn_chats(update)
+    response = await gateway.post("/telegram/webhook", json=update, headers={HEADER: SECRET})
+    assert response.status == 200
+    assert standin.texts(4242) == ["echo: Museen in Warnemünde"]
+
+
+@pytest.mark.parametrize("headers", [{}, {HEADER: "wrong"}, {HEADER: SECRET + "x"}])
+async def test_missing_or_wrong_secret_is_forbidden_and_nothing_is_sent(
+    standin: BotApiStandIn, gateway: TestClient, headers: dict[str, str]
+) -> None:
+    update = text_update("Hallo")
+    standin.learn_chats(update)  # an answer could be sent: it must not be
+    response = await gateway.post("/telegram/webhook", json=update, headers=headers)
+    assert response.status == 403
+    assert (await response.json())["error"]["code"] == "forbidden"
+    assert standin.texts() == []
+
+
+async def test_a_body_that_is_not_an_update_gets_a_json_error(gateway: TestClient) -> None:
+    response = await gateway.post(
+        "/telegram/webhook", data=b"{not json", headers={HEADER: SECRET}
+    )
+    assert response.status == 400
+    assert (await response.json())["error"]["code"] == "invalid_update"

@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # `make run`: set everything up (environments, database with the sample data, the Rasa model) and start
-# the whole assistant under one process supervisor (honcho). Ctrl-C stops every part.
+# the whole assistant under one process supervisor (honcho): city data API, action server, Rasa and
+# the gateway. Prints the web chat's address once everything answers; Ctrl-C stops every part.
+SMILE_START_TIME="$(date +%s.%N)"
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 "$ROOT/scripts/system-deps.sh"
 app="$("$ROOT/scripts/venv.sh" app)"
-export APP_VENV="$app"
+rasa_venv="$("$ROOT/scripts/venv.sh" rasa)"
+RASA_MODEL="$("$ROOT/scripts/model.sh")"
 mkdir -p "$ROOT/var"
+
+export SMILE_START_TIME APP_VENV="$app" RASA_VENV="$rasa_venv" RASA_MODEL PYTHONUNBUFFERED=1
+export CITYAPI_PORT="${CITYAPI_PORT:-8000}" ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export RASA_PORT="${RASA_PORT:-5005}" GATEWAY_HOST="${GATEWAY_HOST:-127.0.0.1}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$ROOT/var/cityapi.sqlite3}"
+export GATEWAY_DATABASE_URL="${GATEWAY_DATABASE_URL:-sqlite:///$ROOT/var/gateway.sqlite3}"
+export CITYAPI_URL="${CITYAPI_URL:-http://127.0.0.1:$CITYAPI_PORT}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
+export RASA_ENDPOINTS="$ROOT/var/endpoints.yml"
+printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTIONS_PORT" >"$RASA_ENDPOINTS"
+
 echo "Preparing the city data (migrations, sample data)..." >&2
 "$app/bin/python" -m cityapi migrate
 "$app/bin/python" -m cityapi import sample
-exec "$app/bin/honcho" -f "$ROOT/Procfile" start
+echo "Starting the city data API, actions, Rasa and the gateway (Rasa takes about 30 s)..." >&2
+exec "$app/bin/honcho" -f "$ROOT/Procfile" -d "$ROOT" start

@@ -1,0 +1,67 @@
+"""`python -m bot.ready`: waits until the whole stack answers, then prints the chat's address.
+
+It runs as one process of `make run` (Procfile): honcho stops everything when any process exits, so
+after printing it waits quietly until it is stopped with the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+READY_TIMEOUT_S = 300.0
+
+
+def _answers(url: str, *, rasa: bool = False) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2.0) as response:
+            if response.status != 200:
+                return False
+            if rasa:  # Rasa's /status answers before the model is loaded
+                return bool(json.loads(response.read() or b"{}").get("model_file"))
+            return True
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+
+
+def main() -> int:
+    """Poll every service's health URL, then print where the web chat is."""
+    env = os.environ
+    host = env.get("GATEWAY_HOST", "127.0.0.1")
+    port = env.get("GATEWAY_PORT", "8080")
+    checks = {
+        "city data API": (env.get("CITYAPI_URL", "http://127.0.0.1:8000") + "/healthz", False),
+        "actions": (env.get("ACTION_SERVER_HEALTH", "http://127.0.0.1:5055/health"), False),
+        "Rasa": (env.get("RASA_URL", "http://127.0.0.1:5005") + "/status", True),
+        "gateway": (f"http://{host}:{port}/healthz", False),
+    }
+    started = float(env.get("SMILE_START_TIME", time.time()))
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    waiting = dict(checks)
+    while waiting:
+        for name, (url, rasa) in list(waiting.items()):
+            if _answers(url, rasa=rasa):
+                del waiting[name]
+        if waiting and time.monotonic() > deadline:
+            names = ", ".join(waiting)
+            print(f"Still waiting for: {names}. See the log lines above.", flush=True)
+            deadline = time.monotonic() + READY_TIMEOUT_S
+        time.sleep(0.5)
+    elapsed = time.time() - started
+    print(
+        f"\n  Smile City Rostock is ready after {elapsed:.0f} s.\n"
+        f"  Web chat: http://{host}:{port}/\n"
+        "  Press Ctrl-C to stop everything.\n",
+        flush=True,
+    )
+    threading.Event().wait()  # idle until honcho stops us with the other processes
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

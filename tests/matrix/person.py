@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ class Person:
         self.received: dict[str, list[dict[str, Any]]] = defaultdict(list)  # room → contents
         self.received_ids: dict[str, list[str]] = defaultdict(list)  # room → event ids
         self.undecryptable = 0
+        self.bots: set[str] = set()  # whose messages count as answers
         self._new = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
@@ -62,7 +64,7 @@ class Person:
         await self.client.close()
 
     async def _on_message(self, room: MatrixRoom, event: RoomMessage) -> None:
-        if event.sender == self.user.user_id:
+        if event.sender not in self.bots:
             return
         async with self._new:
             self.received[room.room_id].append(event.source["content"])
@@ -82,6 +84,7 @@ class Person:
         self, bot_id: str, *, encrypted: bool = False, direct: bool = True
     ) -> str:
         """Create a room and invite the bot, without waiting for it."""
+        self.bots.add(bot_id)
         initial_state = []
         if encrypted:
             initial_state.append(
@@ -141,3 +144,12 @@ class Person:
         before = len(self.received[room_id])
         await asyncio.sleep(seconds)
         return [str(c.get("body", "")) for c in self.received[room_id][before:]]
+
+
+async def eventually(condition: Callable[[], bool], within: float = 60) -> None:
+    """Wait until `condition()` holds (polling; state changes arrive through sync)."""
+    async with asyncio.timeout(within):
+        while True:
+            if condition():
+                return
+            await asyncio.sleep(0.2)

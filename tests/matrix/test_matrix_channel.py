@@ -7,9 +7,16 @@ through the real Rasa stack are in test_matrix_conversation.py.
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 from pathlib import Path
 
+import pytest
+from nio import Api, RoomSendResponse, UploadResponse
+
 from tests.matrix.conftest import EchoHandler, RegisterUser, StartBot, StartPerson
+from tests.matrix.person import eventually
+from tests.matrix.synapse import Synapse
 
 
 async def test_bot_joins_on_invite_and_answers_in_plain_room(
@@ -119,3 +126,138 @@ async def test_restart_answers_what_came_meanwhile_once_and_never_history(
     assert await person.quiet_for(room, 3) == []
     assert [m.text for m in handler.messages] == ["erste Frage"]
     assert [m.text for m in handler2.messages] == ["Frage während des Neustarts"]
+
+
+async def test_bot_reconnects_after_the_homeserver_restarts(
+    synapse: Synapse, register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    handler = EchoHandler()
+    await start_bot(bot_user, handler)
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+    assert await person.ask(room, "vor dem Neustart") == "Echo: vor dem Neustart"
+
+    await synapse.restart()
+
+    assert await person.ask(room, "nach dem Neustart", within=120) == "Echo: nach dem Neustart"
+    assert [m.text for m in handler.messages] == ["vor dem Neustart", "nach dem Neustart"]
+
+
+async def test_rate_limited_answers_are_retried_not_dropped(
+    synapse: Synapse,
+    register: RegisterUser,
+    start_bot: StartBot,
+    start_person: StartPerson,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    admin = await register("admin", admin=True)
+    bot_user, citizen = await register("bot"), await register("citizen")
+    await start_bot(bot_user, EchoHandler())
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=False)
+    # from now on the bot may send one message per second (burst 1): Synapse answers 429 otherwise
+    await synapse.admin_post(
+        admin,
+        f"/_synapse/admin/v1/users/{bot_user.user_id}/override_ratelimit",
+        {"messages_per_second": 1, "burst_count": 1},
+    )
+    caplog.set_level(logging.WARNING, logger="nio")
+    for number in range(4):
+        await person.say(room, f"Frage {number}")
+    bodies = await person.answers(room, 4, within=120)
+    assert sorted(bodies) == [f"Echo: Frage {n}" for n in range(4)]
+    assert any("429" in r.getMessage() for r in caplog.records)
+
+
+async def test_bad_input_gets_polite_answers_and_no_crash(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    handler = EchoHandler()
+    await start_bot(bot_user, handler)
+    person = await start_person(citizen)
+    # encrypted, so Synapse cannot check the content: whatever a client puts in reaches the bot
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+
+    await person.send(room, {"msgtype": "org.example.hologram", "body": "?"})
+    assert "kann ich leider nicht lesen" in (await person.answers(room, 1))[-1]
+    await person.send(room, {"msgtype": "m.text", "body": 42})
+    assert "konnte ich nicht lesen" in (await person.answers(room, 2))[-1]
+    await person.say(room, "Wo? " * 5000)
+    assert "zu lang" in (await person.answers(room, 3))[-1]
+    await person.send(room, {"msgtype": "m.location", "body": "x", "geo:": "geo:999,999"})
+    assert "Standort" in (await person.answers(room, 4))[-1]
+    # a message encrypted with a key the bot never got
+    fake = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "sender_key": "x" * 43,
+        "session_id": "y" * 43,
+        "ciphertext": "AwgAEnAGarbage",
+        "device_id": "NOPE",
+    }
+    method, path, data = Api.room_send(
+        person.client.access_token, room, "m.room.encrypted", fake, "fake-txn"
+    )
+    await person.client._send(RoomSendResponse, method, path, data, (room,))
+    assert "nicht entschlüsseln" in (await person.answers(room, 5))[-1]
+    # still answering normally, and none of the bad ones reached the core
+    assert await person.ask(room, "Geht es noch?") == "Echo: Geht es noch?"
+    assert [m.text for m in handler.messages] == ["Geht es noch?"]
+
+
+async def test_voice_note_and_photo_reach_the_core_decrypted(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    handler = EchoHandler()
+    await start_bot(bot_user, handler)
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+    voice = bytes(range(256)) * 40
+    photo = b"\x89PNG\r\n\x1a\n" + bytes(5000)
+
+    for data, mime, content in (
+        (voice, "audio/ogg", {"msgtype": "m.audio", "org.matrix.msc3245.voice": {}}),
+        (photo, "image/png", {"msgtype": "m.image"}),
+    ):
+        upload, keys = await person.client.upload(
+            io.BytesIO(data), content_type=mime, encrypt=True, filesize=len(data)
+        )
+        assert isinstance(upload, UploadResponse)
+        assert keys is not None
+        info = {"mimetype": mime, "size": len(data), "duration": 2500}
+        await person.send(
+            room,
+            {**content, "body": "file", "info": info, "file": {**keys, "url": upload.content_uri}},
+        )
+    bodies = await person.answers(room, 2)
+    assert bodies == [f"Audio: {len(voice)} Bytes", f"Bild: {len(photo)} Bytes"]
+    audio, image = handler.messages[0].audio, handler.messages[1].image
+    assert audio is not None
+    assert (audio.data, audio.mime_type, audio.duration_s) == (voice, "audio/ogg", 2.5)
+    assert image is not None
+    assert image.data == photo
+
+
+async def test_invites_from_other_servers_are_declined(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    await start_bot(bot_user, EchoHandler(), MATRIX_ALLOWED_SERVERS="rostock.de, example.org")
+    person = await start_person(citizen)
+    room = await person.invite_to_new_room(bot_user.user_id)
+    # the invite is rejected: the bot's membership goes away
+    await eventually(lambda: bot_user.user_id not in person.client.rooms[room].users)
+
+
+async def test_bot_leaves_a_room_once_everyone_else_left(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    bot = await start_bot(bot_user, EchoHandler())
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=False)
+    assert room in bot.client.rooms
+    await person.client.room_leave(room)
+    await eventually(lambda: room not in bot.client.rooms)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make nlu-report`: NLU quality figures.
+#  1. the cached model (scripts/model.sh) on the held-out split nlu/tests/nlu_test.yml, which training never
+#     sees: intent accuracy and weighted entity F1;
+#  2. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
+# Full reports go to NLU_REPORT_DIR (default: a new temp directory), never into the clone.
+# NLU_REPORT_SKIP_CV=1 skips step 2.
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+rasa_venv="${RASA_VENV:-$("$ROOT/scripts/venv.sh" rasa)}"
+model="${RASA_MODEL:-$("$ROOT/scripts/model.sh")}"
+out="${NLU_REPORT_DIR:-$(mktemp -d -t nlu-report.XXXXXX)}"
+mkdir -p "$out"
+
+figures() {
+  # Prints intent accuracy and weighted entity F1 from the JSON reports in $1.
+  "$rasa_venv/bin/python" - "$1" <<'PY'
+import json, pathlib, sys
+d = pathlib.Path(sys.argv[1])
+intents = json.loads((d / "intent_report.json").read_text())
+print(f"  intent accuracy:      {intents['accuracy'] * 100:.1f} % "
+      f"({intents['weighted avg']['support']} examples)")
+entities = d / "DIETClassifier_report.json"
+if entities.exists():
+    report = json.loads(entities.read_text())
+    avg = report.get("weighted avg") or report.get("micro avg")
+    print(f"  entity F1 (weighted): {avg['f1-score'] * 100:.1f} % ({avg['support']} entities)")
+errors = d / "intent_errors.json"
+if errors.exists():
+    for e in json.loads(errors.read_text()):
+        print(f"    wrong intent: {e['text']!r} -> {e['intent_prediction']['name']} "
+              f"(expected {e['intent']})")
+PY
+}
+
+echo "==> held-out split (nlu/tests/nlu_test.yml), model $(basename "$model")"
+(cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/nlu_test.yml" \
+    --out "$out/heldout" --no-plot >"$out/heldout.log" 2>&1) || { tail -n 40 "$out/heldout.log"; exit 1; }
+figures "$out/heldout"
+
+if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
+  echo "==> 3-fold cross-validation on nlu/data (trains 3 models)"
+  (cd "$out" && "$rasa_venv/bin/rasa" test nlu --nlu "$ROOT/nlu/data" --config "$ROOT/config.yml" \
+      --cross-validation --folds 3 --out "$out/cv" --no-plot >"$out/cv.log" 2>&1) \
+      || { tail -n 40 "$out/cv.log"; exit 1; }
+  # rasa logs mean (standard deviation) over the folds
+  grep -E "rasa\.model_testing +- +(test |Entity extractor)" "$out/cv.log" | sed -E 's/.*rasa\.model_testing +- +/  /'
+fi
+echo "Reports: $out"

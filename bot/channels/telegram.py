@@ -126,6 +126,8 @@ class TelegramChannel:
     def __init__(self, settings: TelegramSettings, handler: CoreHandler) -> None:
         self._settings = settings
         self._handler = handler
+        # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self._payloads = PayloadStore()
         # Languages chosen in this chat (from /language taps or the core's answers).
         self._languages: dict[int, Language] = {}

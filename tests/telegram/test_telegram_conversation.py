@@ -1,0 +1,141 @@
+"""Conversations on Telegram through a real gateway process and the real stack (Rasa, actions,
+city data API), with the Bot API stand-in in place of Telegram."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.error
+import urllib.request
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.e2e.helpers import city, language_of_answer
+from tests.stack import Service, Stack
+from tests.telegram.botapi_standin import BotApiStandIn
+from tests.telegram.helpers import (
+    BOT_ID,
+    BOT_USERNAME,
+    TOKEN,
+    callback_update,
+    location_update,
+    text_update,
+    user,
+)
+
+SECRET = "webhook-secret-for-the-e2e-test"
+NEUER_MARKT = (54.0887, 12.1405)
+
+
+@pytest.fixture(scope="module")
+async def api() -> AsyncIterator[BotApiStandIn]:
+    """One Bot API stand-in for the gateways of this module."""
+    standin = BotApiStandIn(TOKEN, bot_id=BOT_ID, username=BOT_USERNAME)
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+async def start_gateway(stack: Stack, env: dict[str, str]) -> Service:
+    """A gateway process with Telegram on; in a thread, so the stand-in keeps answering it."""
+    return await asyncio.to_thread(stack.start_gateway, env)
+
+
+@pytest.fixture(scope="module")
+async def polling_gateway(stack: Stack, api: BotApiStandIn) -> AsyncIterator[Service]:
+    """The gateway with the Telegram channel polling the stand-in (only TELEGRAM_* set)."""
+    env = {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": api.url}
+    gateway = await start_gateway(stack, env)
+    yield gateway
+    await asyncio.to_thread(gateway.stop)
+
+
+async def answers_after(api: BotApiStandIn, chat_id: int, count: int, check: str) -> str:
+    """Wait for answers beyond the first `count` in the chat until one contains `check`."""
+    await api.wait_for(lambda: any(check in t for t in api.texts(chat_id)[count:]), within_s=90)
+    return "\n".join(api.texts(chat_id)[count:])
+
+
+async def test_shared_location_and_a_tapped_button_find_the_nearest_toilet(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    person = user(910_001, "de")
+    api.push(location_update(*NEUER_MARKT, sender=person))
+    # No place type yet: the assistant asks, offering the common ones as buttons.
+    await api.wait_for(lambda: any("reply_markup" in c.params for c in api.sent(910_001)), 90)
+    question = next(c for c in api.sent(910_001) if "reply_markup" in c.params)
+    buttons = [row[0] for row in question.params["reply_markup"]["inline_keyboard"]]
+    toilet = next(b for b in buttons if '"toilet"' in b["callback_data"])
+    assert toilet["text"].startswith("Toilette") or "Toilette" in toilet["text"]
+
+    seen = len(api.texts(910_001))
+    api.push(callback_update(toilet["callback_data"], question.result, person))
+    near = f"{NEUER_MARKT[0]},{NEUER_MARKT[1]}"
+    nearest = city(stack, "/places", type="toilet", near=near, limit=1)["items"][0]
+    answer = await answers_after(api, 910_001, seen, nearest["name"])
+    assert language_of_answer(answer) == "de", answer
+    assert "parse_mode" not in question.params
+
+
+async def test_english_speaker_is_answered_in_english_from_the_city_data(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    question = "where is a wheelchair accessible toilet in Südstadt"
+    api.push(text_update(question, sender=user(910_002, "en")))
+    toilets = city(
+        stack, "/places", type="toilet", district="Südstadt", wheelchair="yes,limited", limit=100
+    )["items"]
+    assert toilets
+    await api.wait_for(
+        lambda: any(t["name"] in m for t in toilets for m in api.texts(910_002)), within_s=90
+    )
+    answer = "\n".join(api.texts(910_002))
+    assert language_of_answer(answer) == "en", answer
+    # The answer was typed for: "typing…" came before the first answer.
+    assert api.sent(910_002, "sendChatAction")[0].at <= api.sent(910_002)[0].at
+
+
+async def test_webhook_mode_in_the_gateway_checks_the_secret(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    # One bot cannot poll and have a webhook at the same time.
+    await asyncio.to_thread(polling_gateway.stop)
+    env = {
+        "TELEGRAM_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": api.url,
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_URL": "https://assistent.rostock.example/telegram/webhook",
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+    }
+    gateway = await start_gateway(stack, env)
+    try:
+        assert api.webhook is not None
+        assert api.webhook["secret_token"] == SECRET
+        update = text_update("hallo", sender=user(910_003, "de"))
+        api.learn_chats(update)
+        url = gateway.url + "/telegram/webhook"
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "falsch"}):
+            status, body = await asyncio.to_thread(post_json, url, update, headers)
+            assert status == 403, body
+        assert api.texts(910_003) == []
+        status, body = await asyncio.to_thread(
+            post_json, url, update, {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert status == 200, body
+        assert api.texts(910_003), "answered before the update was acknowledged"
+    finally:
+        await asyncio.to_thread(gateway.stop)
+
+
+def post_json(url: str, body: object, headers: dict[str, str]) -> tuple[int, object]:
+    """POST JSON with extra headers (blocking; run in a thread)."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    for key, value in headers.items():
+        request.add_header(key, value)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")

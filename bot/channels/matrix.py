@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 import time
-import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -22,7 +19,6 @@ from aiohttp import web
 from nio import (
     AsyncClient,
     AsyncClientConfig,
-    DownloadResponse,
     ErrorResponse,
     JoinResponse,
     LoginResponse,
@@ -30,39 +26,23 @@ from nio import (
     MegolmEvent,
     ProfileGetDisplayNameResponse,
     RoomLeaveResponse,
-    RoomSendResponse,
     SyncResponse,
-    UploadResponse,
     WhoamiResponse,
 )
-from nio.crypto import decrypt_attachment
-from nio.exceptions import EncryptionError, LocalProtocolError
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from nio.exceptions import LocalProtocolError
 
 from bot.channels.matrix_config import MatrixError, MatrixSettings
-from bot.channels.matrix_convert import (
-    Accepted,
-    MediaRef,
-    Refused,
-    audio_content,
-    to_content,
-    to_incoming,
-)
+from bot.channels.matrix_convert import Accepted, Refused, to_incoming
+from bot.channels.matrix_send import MAX_BACKOFF_S, MatrixMessenger
 from bot.channels.matrix_state import ChannelState, StateFile
 from bot.channels.matrix_texts import TEXTS
-from bot.core.messages import Audio, Image, IncomingMessage, OutgoingMessage
+from bot.core.messages import OutgoingMessage
 from bot.core.ports import Channel, MessageHandler
 
 log = logging.getLogger(__name__)
 
 _STATE_FILE = "channel-state.json"
 _NIO_STORE = "nio"
-_MAX_BACKOFF_S = 30.0
-
-
-class _TransientSendError(Exception):
-    """The homeserver answered 5xx to a send: worth another try."""
-
 
 def build(
     env: Mapping[str, str], handler: MessageHandler, web_app: web.Application | None = None
@@ -113,12 +93,20 @@ class MatrixChannel:
         self._state = ChannelState()
         self._state_lock = asyncio.Lock()
         self._client: AsyncClient | None = None
+        self._messenger: MatrixMessenger | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._syncing = False
         self._names: tuple[str, ...] = ()
         self._warned_undecryptable: set[tuple[str, str]] = set()
         self.synced = asyncio.Event()  # set after every handled sync (tests and health checks)
+
+    @property
+    def messenger(self) -> MatrixMessenger:
+        """Sends answers and fetches attachments through the logged-in client."""
+        if self._messenger is None:
+            raise MatrixError("not-started", "the Matrix channel has not been started")
+        return self._messenger
 
     @property
     def client(self) -> AsyncClient:
@@ -139,7 +127,7 @@ class MatrixChannel:
             store_sync_tokens=False,  # our own token, saved only after the events are handled
             max_limit_exceeded=None,  # 429: wait retry_after_ms and retry, never drop
             max_timeouts=None,  # connection lost: back off and retry
-            max_timeout_retry_wait_time=_MAX_BACKOFF_S,
+            max_timeout_retry_wait_time=MAX_BACKOFF_S,
             request_timeout=60,
         )
         self._client = AsyncClient(
@@ -148,6 +136,7 @@ class MatrixChannel:
             store_path=str(store),
             config=config,
         )
+        self._messenger = MatrixMessenger(self._client, self._state)
         try:
             await self._login()
         except BaseException:
@@ -228,7 +217,7 @@ class MatrixChannel:
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 log.warning("matrix sync failed (%s); retry in %.0f s", type(exc).__name__, backoff)
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             finally:
                 self._syncing = False
@@ -238,7 +227,7 @@ class MatrixChannel:
                     with contextlib.suppress(MatrixError, aiohttp.ClientError):
                         await self._login()
                 await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, _MAX_BACKOFF_S)
+                backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             backoff = 1.0
             full_state = False
@@ -335,7 +324,7 @@ class MatrixChannel:
             except Exception:
                 log.exception("matrix: handling event %s in %s failed", event_id, room_id)
                 with contextlib.suppress(Exception):
-                    await self._send(room, [OutgoingMessage(TEXTS["error"])], f"{event_id}:error")
+                    await self._say(room, "error", f"{event_id}:error")
             self._state.mark(event_id)
             await self._save_state()
 
@@ -353,7 +342,7 @@ class MatrixChannel:
         if isinstance(conversion, Refused):
             if direct or conversion.addressing.mentioned:
                 log.info("matrix: refused %s (%s)", event_id, conversion.code)
-                await self._send(room, [OutgoingMessage(TEXTS[conversion.code])], event_id)
+                await self._say(room, conversion.code, event_id)
             return
         if not isinstance(conversion, Accepted):
             return
@@ -364,17 +353,21 @@ class MatrixChannel:
         message = conversion.message
         if conversion.media is not None:
             try:
-                message = await self._with_media(message, conversion.media)
+                message = await self.messenger.with_media(message, conversion.media)
             except MatrixError as exc:
                 log.warning("matrix: media of %s not loaded (%s)", event_id, exc.code)
-                await self._send(room, [OutgoingMessage(TEXTS["media-failed"])], event_id)
+                await self._say(room, "media-failed", event_id)
                 return
         await self._typing(room.room_id, True)
         try:
             answers = await self._handler(message)
         finally:
             await self._typing(room.room_id, False)
-        await self._send(room, answers, event_id)
+        await self.messenger.send(room, answers, event_id)
+
+    async def _say(self, room: MatrixRoom, text: str, key: str) -> None:
+        """Send one of the channel's own short texts."""
+        await self.messenger.send(room, [OutgoingMessage(TEXTS[text])], key)
 
     async def _typing(self, room_id: str, on: bool) -> None:
         with contextlib.suppress(Exception):  # a typing notice is a courtesy, never an error
@@ -388,68 +381,4 @@ class MatrixChannel:
         if not _is_direct(room) or key in self._warned_undecryptable:
             return  # once per session is enough; in groups we cannot tell whom it was meant for
         self._warned_undecryptable.add(key)
-        await self._send(room, [OutgoingMessage(TEXTS["undecryptable"])], event.event_id)
-
-    async def _with_media(self, message: IncomingMessage, ref: MediaRef) -> IncomingMessage:
-        resp = await self.client.download(mxc=ref.mxc_url)
-        if not isinstance(resp, DownloadResponse) or not isinstance(resp.body, bytes):
-            raise MatrixError("media-failed", str(getattr(resp, "status_code", "no body")))
-        data = resp.body
-        if ref.key is not None and ref.sha256 is not None and ref.iv is not None:
-            try:
-                data = decrypt_attachment(data, ref.key, ref.sha256, ref.iv)
-            except EncryptionError as exc:
-                raise MatrixError("media-failed", "attachment did not decrypt") from exc
-        if ref.kind == "audio":
-            return replace(message, audio=Audio(data, ref.mime_type, ref.duration_s))
-        return replace(message, image=Image(data, ref.mime_type))
-
-    # --- sending ---
-
-    async def _send(self, room: MatrixRoom, answers: Sequence[OutgoingMessage], key: str) -> None:
-        """Send answers in order; transaction ids derive from `key`, so a retry never duplicates."""
-        for index, answer in enumerate(answers):
-            if answer.text.strip() or answer.buttons:
-                await self._send_content(room, to_content(answer), f"{key}:{index}:text")
-            if answer.audio is not None:
-                content = await self._upload_audio(room, answer.audio)
-                await self._send_content(room, content, f"{key}:{index}:audio")
-
-    async def _send_content(self, room: MatrixRoom, content: dict[str, Any], key: str) -> None:
-        tx_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.client.device_id}/{key}"))
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type(_TransientSendError),
-            wait=wait_exponential(multiplier=0.5, max=_MAX_BACKOFF_S),
-            stop=stop_after_delay(300),
-            reraise=True,
-        ):
-            with attempt:
-                resp = await self.client.room_send(
-                    room.room_id,
-                    "m.room.message",
-                    content,
-                    tx_id=tx_id,
-                    ignore_unverified_devices=True,  # citizens rarely verify; encrypt to all
-                )
-                if isinstance(resp, RoomSendResponse):
-                    self._state.mark_sent(resp.event_id)
-                    return
-                status = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
-                if status >= 500:
-                    raise _TransientSendError(str(resp.status_code))
-                raise MatrixError("send-failed", f"{resp.status_code} in {room.room_id}")
-
-    async def _upload_audio(self, room: MatrixRoom, audio: Audio) -> dict[str, Any]:
-        encrypt = room.encrypted
-        resp, keys = await self.client.upload(
-            io.BytesIO(audio.data),
-            content_type=audio.mime_type,
-            filename="voice-message.ogg",
-            encrypt=encrypt,
-            filesize=len(audio.data),
-        )
-        if not isinstance(resp, UploadResponse):
-            raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
-        return audio_content(
-            resp.content_uri, audio.mime_type, len(audio.data), audio.duration_s, keys
-        )
+        await self._say(room, "undecryptable", event.event_id)

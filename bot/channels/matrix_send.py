@@ -1,0 +1,96 @@
+"""Sending answers to Matrix rooms and fetching people's attachments (the network edge)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from nio import AsyncClient, DownloadResponse, MatrixRoom, RoomSendResponse, UploadResponse
+from nio.crypto import decrypt_attachment
+from nio.exceptions import EncryptionError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from bot.channels.matrix_config import MatrixError
+from bot.channels.matrix_convert import MediaRef, audio_content, to_content
+from bot.channels.matrix_state import ChannelState
+from bot.core.messages import Audio, Image, IncomingMessage, OutgoingMessage
+
+MAX_BACKOFF_S = 30.0
+
+
+class _TransientSendError(Exception):
+    """The homeserver answered 5xx to a send: worth another try."""
+
+
+class MatrixMessenger:
+    """Sends answers in order (429s and lost connections are retried by nio, 5xx here)."""
+
+    def __init__(self, client: AsyncClient, state: ChannelState) -> None:
+        self._client = client
+        self._state = state
+
+    async def send(self, room: MatrixRoom, answers: Sequence[OutgoingMessage], key: str) -> None:
+        """Send answers; transaction ids derive from `key`, so a retried send is never doubled."""
+        for index, answer in enumerate(answers):
+            if answer.text.strip() or answer.buttons:
+                await self._send_content(room, to_content(answer), f"{key}:{index}:text")
+            if answer.audio is not None:
+                content = await self._upload_audio(room, answer.audio)
+                await self._send_content(room, content, f"{key}:{index}:audio")
+
+    async def _send_content(self, room: MatrixRoom, content: dict[str, Any], key: str) -> None:
+        client = self._client
+        tx_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{client.device_id}/{key}"))
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type(_TransientSendError),
+            wait=wait_exponential(multiplier=0.5, max=MAX_BACKOFF_S),
+            stop=stop_after_delay(300),
+            reraise=True,
+        ):
+            with attempt:
+                resp = await client.room_send(
+                    room.room_id,
+                    "m.room.message",
+                    content,
+                    tx_id=tx_id,
+                    ignore_unverified_devices=True,  # citizens rarely verify; encrypt to all
+                )
+                if isinstance(resp, RoomSendResponse):
+                    self._state.mark_sent(resp.event_id)
+                    return
+                status = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
+                if status >= 500:
+                    raise _TransientSendError(str(resp.status_code))
+                raise MatrixError("send-failed", f"{resp.status_code} in {room.room_id}")
+
+    async def _upload_audio(self, room: MatrixRoom, audio: Audio) -> dict[str, Any]:
+        resp, keys = await self._client.upload(
+            io.BytesIO(audio.data),
+            content_type=audio.mime_type,
+            filename="voice-message.ogg",
+            encrypt=room.encrypted,
+            filesize=len(audio.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
+        return audio_content(
+            resp.content_uri, audio.mime_type, len(audio.data), audio.duration_s, keys
+        )
+
+    async def with_media(self, message: IncomingMessage, ref: MediaRef) -> IncomingMessage:
+        """Download (and decrypt) an attachment and put it into the message."""
+        resp = await self._client.download(mxc=ref.mxc_url)
+        if not isinstance(resp, DownloadResponse) or not isinstance(resp.body, bytes):
+            raise MatrixError("media-failed", str(getattr(resp, "status_code", "no body")))
+        data = resp.body
+        if ref.key is not None and ref.sha256 is not None and ref.iv is not None:
+            try:
+                data = decrypt_attachment(data, ref.key, ref.sha256, ref.iv)
+            except EncryptionError as exc:
+                raise MatrixError("media-failed", "attachment did not decrypt") from exc
+        if ref.kind == "audio":
+            return replace(message, audio=Audio(data, ref.mime_type, ref.duration_s))
+        return replace(message, image=Image(data, ref.mime_type))

@@ -35,6 +35,7 @@ from bot.channels.telegram_convert import (
     convert_update,
 )
 from bot.channels.telegram_format import PayloadStore, keyboard, split_text
+from bot.channels.telegram_limits import TelegramRateLimiter
 from bot.channels.telegram_texts import COMMAND_MENU, LANGUAGE_CHOICES, text
 from bot.core.messages import Audio, Button, Image, Language, OutgoingMessage
 from bot.core.ports import MessageHandler as CoreHandler
@@ -67,8 +68,7 @@ class TelegramSettings(BaseModel):
     webhook_path: str = Field("/telegram/webhook", alias="TELEGRAM_WEBHOOK_PATH", pattern=r"^/")
     poll_timeout_s: int = Field(30, alias="TELEGRAM_POLL_TIMEOUT_S", ge=0, le=50)
     concurrent_updates: int = Field(64, alias="TELEGRAM_CONCURRENT_UPDATES", ge=1, le=1024)
-    privacy_url: str | None = Field(None, alias="PRIVACY_URL")
-    public_base_url: str | None = Field(None, alias="PUBLIC_BASE_URL")
+    privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
@@ -95,12 +95,8 @@ class TelegramSettings(BaseModel):
 
     @property
     def privacy_link(self) -> str | None:
-        """Where the privacy notice is published, if known."""
-        if self.privacy_url:
-            return self.privacy_url
-        if self.public_base_url:
-            return f"{self.public_base_url.rstrip('/')}/privacy"
-        return None
+        """Where the city publishes the full privacy notice, if configured."""
+        return self.privacy_url
 
 
 def build(
@@ -141,7 +137,7 @@ class TelegramChannel:
             .token(settings.token)
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
-            .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES_ON_429))
+            .rate_limiter(TelegramRateLimiter(AIORateLimiter(max_retries=MAX_RETRIES_ON_429)))
             .concurrent_updates(settings.concurrent_updates)
             .get_updates_read_timeout(settings.poll_timeout_s + 10)
         )

@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.messages import IncomingMessage, OutgoingMessage
 from tests.telegram.botapi_standin import BotApiStandIn
-from tests.telegram.conftest import StartChannel, echo
+from tests.telegram.conftest import StartChannel, channel_env, echo
 from tests.telegram.helpers import (
     BOT_USERNAME,
     callback_update,
@@ -80,6 +80,20 @@ async def test_start_welcomes_in_the_persons_language_with_the_privacy_link(
     assert german.startswith("Hallo!")
     for welcome in (english, german):
         assert "https://www.rostock.de/datenschutz-assistent" in welcome
+
+
+async def test_without_a_privacy_link_start_shows_the_short_notice(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    env = channel_env(standin)
+    del env["PRIVACY_URL"]
+    await start_channel(echo, env)
+    standin.push(text_update("/start"))
+    await standin.wait_for(lambda: bool(standin.texts(CHAT)))
+    welcome = standin.texts(CHAT)[0]
+    assert welcome.startswith("Hallo!")
+    assert "Datenschutz: Ich speichere" in welcome
+    assert "http" not in welcome
 
 
 async def test_buttons_become_an_inline_keyboard_and_a_tap_sends_the_payload(
@@ -241,3 +255,21 @@ async def test_restart_neither_loses_nor_repeats_updates(
     await standin.wait_for(lambda: len(standin.texts(CHAT)) >= 8)
     await asyncio.sleep(1.5)  # a repeated update would be answered within this time
     assert standin.texts(CHAT) == [f"echo: Frage {n}" for n in range(8)]
+
+
+async def test_many_answers_in_one_chat_are_paced_to_about_one_a_second(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    async def eight_places(message: IncomingMessage) -> list[OutgoingMessage]:
+        return [OutgoingMessage(f"Ort {n}") for n in range(8)]
+
+    await start_channel(eight_places)
+    standin.push(text_update("Orte"))
+    standin.push(text_update("Orte", sender=user(78, "de")))
+    await standin.wait_for(lambda: len(standin.texts(CHAT)) == 8 and len(standin.texts(78)) == 8)
+    sent = standin.sent(CHAT)
+    assert [c.params["text"] for c in sent] == [f"Ort {n}" for n in range(8)]
+    assert sent[4].at - sent[0].at < 1.0  # a short burst goes out at once
+    assert sent[7].at - sent[4].at >= 2.0  # then about one a second
+    # Another chat is not held up by the first one's pacing.
+    assert standin.sent(78)[4].at - sent[0].at < 1.0

@@ -1,0 +1,53 @@
+"""Reading the Telegram settings: only the token is needed; webhook mode needs its secret."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.telegram import TelegramSettings, build
+from bot.core.messages import IncomingMessage, OutgoingMessage
+from bot.settings import SettingsError
+
+
+async def nothing(message: IncomingMessage) -> list[OutgoingMessage]:
+    return []
+
+
+def test_without_a_token_there_is_no_channel() -> None:
+    assert build({}, nothing, None) is None
+    assert build({"TELEGRAM_TOKEN": "  "}, nothing, None) is None
+
+
+def test_the_token_alone_means_polling_real_telegram() -> None:
+    settings = TelegramSettings.from_env({"TELEGRAM_TOKEN": "123:abc"})
+    assert settings.mode == "polling"
+    assert settings.api_base == "https://api.telegram.org"
+    assert "123:abc" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TELEGRAM_MODE": "webhook"},
+        {"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x.example/telegram/webhook"},
+        {"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x.example/t",
+         "TELEGRAM_WEBHOOK_SECRET": "has spaces"},
+        {"TELEGRAM_MODE": "sometimes"},
+        {"TELEGRAM_POLL_TIMEOUT_S": "-1"},
+        {"PRIVACY_URL": "javascript:alert(1)"},
+    ],
+)
+def test_unusable_settings_are_refused_with_the_variable_named(env: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match=r"TELEGRAM|PRIVACY"):
+        TelegramSettings.from_env({"TELEGRAM_TOKEN": "123:abc", **env})
+
+
+def test_webhook_mode_needs_the_gateways_web_server() -> None:
+    env = {
+        "TELEGRAM_TOKEN": "123:abc",
+        "TELEGRAM_MODE": "webhook",
+        "TELEGRAM_WEBHOOK_URL": "https://x.example/telegram/webhook",
+        "TELEGRAM_WEBHOOK_SECRET": "abc",
+    }
+    with pytest.raises(SettingsError, match="web server"):
+        build(env, nothing, None)

@@ -113,5 +113,6 @@ class CityDataAction(Action, ABC):
             logger.warning(
                 "%s: city data API rejected %s (%s)", self.name(), exc.parameter, exc.error_code
             )
-            dispatcher.utter_message(text=texts.text(language, "api_rejected"))
+            key = "district_unknown" if exc.parameter == "district" else "api_rejected"
+            dispatcher.utter_message(text=texts.text(language, key))
         return []

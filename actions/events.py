@@ -19,20 +19,29 @@ DEFAULT_DAYS = 7
 WIDER_DAYS = 30
 
 
-def event_answer(language: str, number: int, event: Json, today: Any, with_district: bool) -> str:
+def _moment(value: Any) -> Optional[datetime]:
+    try:
+        return datetime.fromisoformat(str(value)).astimezone(BERLIN) if value else None
+    except ValueError:
+        return None
+
+
+def event_answer(
+    language: str, number: int, event: Json, now: datetime, with_district: bool
+) -> str:
     """One event as short sentences: name, day and time, place, access, admission."""
+    today = now.date()
     sentences = [texts.text(language, "event_title", number=number, name=event.get("name"))]
-    start = event.get("start")
-    if isinstance(start, str):
-        try:
-            moment = datetime.fromisoformat(start).astimezone(BERLIN)
-            sentences.append(
-                texts.text(
-                    language, "event_start", start=spoken.day_and_time(language, moment, today)
-                )
-            )
-        except ValueError:
-            logger.warning("event %s has an unreadable start", event.get("id"))
+    start, end = _moment(event.get("start")), _moment(event.get("end"))
+    if start is not None and end is not None and start < now and end > now:
+        # an exhibition that opened weeks ago: when it ends is what matters now
+        sentences.append(
+            texts.text(language, "event_running", end=spoken.day_and_time(language, end, today))
+        )
+    elif start is not None:
+        sentences.append(
+            texts.text(language, "event_start", start=spoken.day_and_time(language, start, today))
+        )
     location = ", ".join(str(p) for p in (event.get("location_name"), event.get("address")) if p)
     if location and event.get("district") and with_district:
         sentences.append(
@@ -166,6 +175,4 @@ class ActionFindEvents(CityDataAction):
                 )
             )
         for number, event in enumerate(items, start=1):
-            dispatcher.utter_message(
-                text=event_answer(language, number, event, now.date(), with_district)
-            )
+            dispatcher.utter_message(text=event_answer(language, number, event, now, with_district))

@@ -3,7 +3,7 @@
 import logging
 import math
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -57,10 +57,14 @@ class PlaceSearch:
             accessibility=accessibility,
         )
 
-    def query(self, radius_m: int = NEAR_RADIUS_M, limit: int = MAX_RESULTS) -> Dict[str, Any]:
-        """The `GET /places` query for this search."""
+    def query(
+        self, radius_m: int = NEAR_RADIUS_M, limit: int = MAX_RESULTS, anywhere: bool = False
+    ) -> Dict[str, Any]:
+        """The `GET /places` query for this search (`anywhere`: without district or location)."""
         params: Dict[str, Any] = {"type": self.place_type, "limit": limit}
-        if self.near is not None:
+        if anywhere:
+            pass
+        elif self.near is not None:
             params["near"] = f"{self.near[0]:.6f},{self.near[1]:.6f}"
             params["radius"] = radius_m
         elif self.district:
@@ -175,13 +179,17 @@ def _matches(district: Json, name: str) -> bool:
     return any(str(n).casefold() == wanted for n in names)
 
 
-def neighbour(districts: List[Json], name: str) -> Tuple[Optional[Json], Optional[Json]]:
-    """The district called `name` and the one whose centre is nearest to its centre."""
+def neighbour(
+    districts: List[Json], name: str, having: Set[str]
+) -> Tuple[Optional[Json], Optional[Json]]:
+    """The district called `name`, and of the districts `having` results the nearest to it."""
     own = next((d for d in districts if _matches(d, name)), None)
     if own is None or not own.get("centroid"):
         return own, None
     centre = (own["centroid"]["lat"], own["centroid"]["lon"])
-    others = [d for d in districts if d is not own and d.get("centroid")]
+    others = [
+        d for d in districts if d is not own and d.get("centroid") and d.get("name") in having
+    ]
     if not others:
         return own, None
     nearest = min(
@@ -242,7 +250,10 @@ class ActionFindPlaces(CityDataAction):
         if not search.district:
             dispatcher.utter_message(text=sentence)
             return
-        own, nearest = neighbour(await client.districts(), search.district)
+        # only a district that has what was asked for is worth offering
+        elsewhere = await client.places(**search.query(limit=100, anywhere=True))
+        having = {str(p.get("district")) for p in elsewhere.get("items") or []}
+        own, nearest = neighbour(await client.districts(), search.district, having)
         buttons = []
         if nearest is not None:
             buttons.append(

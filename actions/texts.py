@@ -19,6 +19,10 @@ _TEXTS: Dict[str, Dict[str, str]] = {
         "api_rejected": (
             "Diese Suche konnte ich leider nicht ausführen. Bitte fragen Sie etwas anders."
         ),
+        "district_unknown": (
+            "Diesen Stadtteil kenne ich nicht. Bitte nennen Sie einen Stadtteil von Rostock, "
+            "zum Beispiel Südstadt oder Warnemünde."
+        ),
         # places
         "ask_place_type": "Welche Art von Ort suchen Sie?",
         "places_heading": "{what}{where}{filter}: {shown} von {total} Treffern.",
@@ -111,6 +115,7 @@ _TEXTS: Dict[str, Dict[str, str]] = {
         "when_next_30_days": "in den nächsten 30 Tagen",
         "event_title": "{number}. {name}.",
         "event_start": "{start}.",
+        "event_running": "Läuft bis {end}.",
         "event_place": "Ort: {location}.",
         "event_place_district": "Ort: {location}, Stadtteil {district}.",
         "event_free": "Eintritt frei.",
@@ -136,6 +141,10 @@ _TEXTS: Dict[str, Dict[str, str]] = {
             "I cannot get the city's data right now. Please try again in a few minutes."
         ),
         "api_rejected": "Sorry, I could not run this search. Please ask in a different way.",
+        "district_unknown": (
+            "I do not know this district. Please name a district of Rostock, "
+            "for example Südstadt or Warnemünde."
+        ),
         "ask_place_type": "What kind of place are you looking for?",
         "places_heading": "{what}{where}{filter}: {shown} of {total} results.",
         "places_heading_all": "{what}{where}{filter}: {total} results.",
@@ -220,6 +229,7 @@ _TEXTS: Dict[str, Dict[str, str]] = {
         "when_next_30_days": "in the next 30 days",
         "event_title": "{number}. {name}.",
         "event_start": "{start}.",
+        "event_running": "On until {end}.",
         "event_place": "Place: {location}.",
         "event_place_district": "Place: {location}, district {district}.",
         "event_free": "Free admission.",

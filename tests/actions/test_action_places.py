@@ -1,0 +1,156 @@
+"""Finding places: by type and district, near a location, with access filters, or nothing."""
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from actions.cityapi_client import CityApiClient
+from actions.places import ActionFindPlaces
+from builders import make_tracker, run_action, tracker_from_payload
+
+NEUER_MARKT = (54.0887, 12.1405)
+
+
+def listed(answer_text: str) -> list[str]:
+    """The names of the numbered results ("1. Name. …")."""
+    return re.findall(r"^\d\. (.+?)\. ", answer_text, flags=re.MULTILINE)
+
+
+async def api_names(client: CityApiClient, **query: Any) -> list[str]:
+    page = await client.places(limit=100, **query)
+    return [p["name"] for p in page["items"]]
+
+
+async def test_wheelchair_toilets_in_a_district_are_listed_with_their_access(
+    client: CityApiClient,
+) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "toilet", "district": "Stadtmitte", "accessibility": "wheelchair"},
+        text="rollstuhlgerechte Toilette in der Innenstadt",
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert answer.texts[0].startswith(
+        "Öffentliche Toiletten im Stadtteil Stadtmitte, mit dem Rollstuhl nutzbar:"
+    )
+    names = listed(answer.text)
+    usable = await api_names(client, type="toilet", district="Stadtmitte", wheelchair="yes,limited")
+    others = set(await api_names(client, type="toilet")) - set(usable)
+    assert 1 <= len(names) <= 3
+    assert set(names) <= set(usable)
+    assert not set(names) & others
+    for line in answer.texts[1:]:
+        assert "ollstuhlgerecht" in line  # "Rollstuhlgerecht." or "Eingeschränkt rollstuhlgerecht"
+        assert "Nicht rollstuhlgerecht" not in line
+        assert re.search(r"Jetzt geöffnet\.|Jetzt geschlossen\.|Öffnungszeiten unbekannt\.", line)
+
+
+async def test_places_near_a_shared_location_come_nearest_first_with_distance_in_words(
+    client: CityApiClient,
+) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "toilet"},
+        slots={"latitude": NEUER_MARKT[0], "longitude": NEUER_MARKT[1], "district": "Warnemünde"},
+        text="Wo ist die nächste Toilette?",
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert "im Umkreis von zwei Kilometern, die nächsten zuerst" in answer.texts[0]
+    page = await client.places(type="toilet", near=f"{NEUER_MARKT[0]},{NEUER_MARKT[1]}", limit=3)
+    assert listed(answer.text) == [p["name"] for p in page["items"]]
+    for line in answer.texts[1:]:
+        assert re.search(r"Entfernung: (etwa \d+ Meter|etwa \d+(,\d)? Kilometer|weniger als)", line)
+    assert "Warnemünde" not in answer.texts[0]  # the location wins over an earlier district
+
+
+async def test_english_answer_for_a_location(client: CityApiClient) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "defibrillator", "latitude": NEUER_MARKT[0]},
+        slots={"longitude": NEUER_MARKT[1]},
+        language="en",
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert answer.texts[0].startswith("Defibrillators within")
+    assert re.search(r"Distance: (about \d+ metres|about [\d.]+ kilometres|less than)", answer.text)
+    assert re.search(r"Open now\.|Closed now\.|Opening hours unknown\.", answer.text)
+
+
+async def test_blind_people_get_places_with_tactile_paving(client: CityApiClient) -> None:
+    tracker = make_tracker(entities={"place_type": "museum", "accessibility": "blind"})
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    names = listed(answer.text)
+    assert names
+    assert set(names) <= set(await api_names(client, type="museum", tactile_paving="true"))
+    assert all("Mit Blindenleitsystem." in line for line in answer.texts[1 : 1 + len(names)])
+    # no district and no location: the answer invites to narrow it down
+    assert "teilen Sie Ihren Standort" in answer.texts[-1]
+
+
+async def test_nothing_in_the_district_offers_the_neighbour_and_the_surroundings(
+    client: CityApiClient,
+) -> None:
+    assert await api_names(client, type="library", district="Biestow") == []
+    tracker = make_tracker(entities={"place_type": "library", "district": "Biestow"})
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert answer.texts == [
+        "Ich habe keine Treffer für Bibliotheken im Stadtteil Biestow. Soll ich woanders suchen?"
+    ]
+    titles = [b["title"] for b in answer.buttons]
+    assert titles[1] == "Rund um Biestow suchen"
+    assert titles[0].startswith("Im Stadtteil ")
+    assert "Biestow" not in titles[0]
+    neighbour_payload = json.loads(answer.buttons[0]["payload"].removeprefix("/ask_place"))
+    assert neighbour_payload["place_type"] == "library"
+    assert neighbour_payload["district"] in titles[0]
+
+    # tapping "around Biestow" finds the nearest libraries, with their distance
+    around = await run_action(
+        ActionFindPlaces(client),
+        tracker_from_payload(answer.buttons[1]["payload"], slots={"district": "Biestow"}),
+    )
+    assert listed(around.text)
+    assert "Entfernung: " in around.text
+    # tapping the neighbour searches there
+    neighbour = await run_action(
+        ActionFindPlaces(client), tracker_from_payload(answer.buttons[0]["payload"])
+    )
+    district = titles[0].removeprefix("Im Stadtteil ").removesuffix(" suchen")
+    assert neighbour.texts[0].startswith(f"Bibliotheken im Stadtteil {district}")
+
+
+async def test_without_a_place_type_the_person_is_asked_which_kind(client: CityApiClient) -> None:
+    answer = await run_action(ActionFindPlaces(client), make_tracker(language="en"))
+
+    assert answer.texts == ["What kind of place are you looking for?"]
+    assert {"title": "Public toilets", "payload": '/ask_place{"place_type": "toilet"}'} in (
+        answer.buttons
+    )
+
+
+async def test_an_unknown_district_gets_a_polite_answer(client: CityApiClient) -> None:
+    tracker = make_tracker(entities={"place_type": "toilet", "district": "Atlantis"})
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert answer.texts == [
+        "Diesen Stadtteil kenne ich nicht. Bitte nennen Sie einen Stadtteil von Rostock, "
+        "zum Beispiel Südstadt oder Warnemünde."
+    ]
+    assert answer.events == []
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+async def test_answers_have_no_tables_or_emoji(client: CityApiClient, language: str) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "citizen_office", "district": "Südstadt"}, language=language
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    for line in answer.texts:
+        assert "|" not in line
+        assert "\t" not in line
+        assert all(ord(ch) < 0x2000 or ch in "–„“”’" for ch in line), line

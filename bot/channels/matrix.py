@@ -96,10 +96,9 @@ class MatrixChannel:
         self._messenger: MatrixMessenger | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
-        self._syncing = False
+        self._handling = False  # stop() lets a batch of answers finish; anything else is cancelled
         self._names: tuple[str, ...] = ()
         self._warned_undecryptable: set[tuple[str, str]] = set()
-        self.synced = asyncio.Event()  # set after every handled sync (tests and health checks)
 
     @property
     def messenger(self) -> MatrixMessenger:
@@ -151,7 +150,7 @@ class MatrixChannel:
         self._stopping = True
         task, self._task = self._task, None
         if task is not None:
-            if self._syncing:
+            if not self._handling:
                 task.cancel()
             try:
                 await asyncio.wait_for(asyncio.shield(task), timeout=15)
@@ -207,10 +206,12 @@ class MatrixChannel:
         full_state = True  # nio keeps room state in memory only: fetch it once per start
         while not self._stopping:
             client = self.client
+            # first start: the history is skipped anyway, so fetch only the newest event per room
+            limit = 1 if self._state.next_batch is None else 50
             try:
-                self._syncing = True
                 resp = await client.sync(
                     timeout=self.settings.sync_timeout_ms,
+                    sync_filter={"room": {"timeline": {"limit": limit}}},
                     since=self._state.next_batch,
                     full_state=full_state,
                 )
@@ -219,8 +220,6 @@ class MatrixChannel:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
-            finally:
-                self._syncing = False
             if not isinstance(resp, SyncResponse):
                 log.warning("matrix sync refused (%s); retry in %.0f s", resp.status_code, backoff)
                 if resp.status_code == "M_UNKNOWN_TOKEN" and self.settings.password:
@@ -231,15 +230,15 @@ class MatrixChannel:
                 continue
             backoff = 1.0
             full_state = False
+            self._handling = True
             try:
                 await self._handle_sync(resp)
             except Exception:
-                # one bad sync must not stop the bot; its events are retried after the backoff
+                # one bad sync must not stop the bot; the token was not saved, so it comes again
                 log.exception("matrix sync handling failed")
                 await asyncio.sleep(1)
-                continue
-            self.synced.set()
-            self.synced.clear()
+            finally:
+                self._handling = False
 
     async def _maintain_keys(self) -> None:
         """Upload, query and claim keys as nio asks, so encrypted rooms keep working."""

@@ -48,7 +48,8 @@ TYPING_RENEW_S = 4.0
 # Retries on 429 before a send fails; with retry_after waits this is many minutes: never drop.
 MAX_RETRIES_ON_429 = 50
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "channel_post"]
+# Edits and channel posts are not asked for: they get no answer (the converter ignores them too).
+ALLOWED_UPDATES = ["message", "callback_query"]
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -214,11 +215,18 @@ class TelegramChannel:
             return _json_error(403, "forbidden", "Missing or wrong secret token.")
         if not self._running:
             return _json_error(503, "not_ready", "The Telegram channel is not running.")
+        invalid = _json_error(400, "invalid_update", "The body is not a Telegram update.")
         try:
             data = await request.json()
+        except json.JSONDecodeError:
+            return invalid
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return invalid
+        try:
             update = Update.de_json(data, self.application.bot)
-        except (json.JSONDecodeError, TypeError, KeyError, ValueError):
-            return _json_error(400, "invalid_update", "The body is not a Telegram update.")
+        except (TypeError, KeyError, ValueError, AttributeError):
+            # PTB's parsers fail in several ways on malformed objects.
+            return invalid
         # Acknowledge only after handling: if we crash, Telegram delivers the update again.
         await self.application.process_update(update)
         return web.json_response({"ok": True})

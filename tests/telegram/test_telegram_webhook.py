@@ -69,9 +69,20 @@ async def test_missing_or_wrong_secret_is_forbidden_and_nothing_is_sent(
     assert standin.texts() == []
 
 
-async def test_a_body_that_is_not_an_update_gets_a_json_error(gateway: TestClient) -> None:
-    response = await gateway.post(
-        "/telegram/webhook", data=b"{not json", headers={HEADER: SECRET}
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[1, 2]",
+        b"null",
+        b'{"message": {"text": 1}}',
+        b'{"update_id": 5, "message": {"text": 1}}',
+        b'{"update_id": 6, "message": 3}',
+    ],
+)
+async def test_a_body_that_is_not_an_update_gets_a_json_error(
+    gateway: TestClient, body: bytes
+) -> None:
+    response = await gateway.post("/telegram/webhook", data=body, headers={HEADER: SECRET})
     assert response.status == 400
     assert (await response.json())["error"]["code"] == "invalid_update"

@@ -61,9 +61,16 @@ class CityApiSettings:
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "CityApiSettings":
-        """Settings from `CITYAPI_URL` and `CITYAPI_TIMEOUT_S` (capped at 3 seconds)."""
+        """Settings from CITYAPI_URL (else CITYAPI_HOST/PORT) and CITYAPI_TIMEOUT_S (≤ 3 s)."""
         env = os.environ if environ is None else environ
-        base_url = env.get("CITYAPI_URL", "").strip() or DEFAULT_BASE_URL
+        base_url = env.get("CITYAPI_URL", "").strip()
+        if not base_url and (env.get("CITYAPI_HOST") or env.get("CITYAPI_PORT")):
+            # `make run` starts the city API from these; the actions then find it without more
+            host = env.get("CITYAPI_HOST", "").strip() or "127.0.0.1"
+            if host in ("0.0.0.0", "::"):
+                host = "127.0.0.1"
+            base_url = f"http://{host}:{env.get('CITYAPI_PORT', '').strip() or 8000}"
+        base_url = base_url or DEFAULT_BASE_URL
         try:
             timeout_s = float(env.get("CITYAPI_TIMEOUT_S", DEFAULT_TIMEOUT_S))
         except ValueError:

@@ -10,10 +10,8 @@ from functools import partial
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cityapi.db import create_engine
+from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
 from cityapi.errors import ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
@@ -38,7 +36,7 @@ SETTINGS = web.AppKey("settings", CityApiSettings)
 DISTRICTS = web.AppKey("districts", DistrictRegistry)
 PLACES = web.AppKey("places", PlaceStore)
 EVENTS = web.AppKey("events", EventStore)
-ENGINE = web.AppKey("engine", AsyncEngine)
+DATABASE = web.AppKey("database", Database)
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_ID = 2**31 - 1
@@ -59,10 +57,8 @@ class HealthCheck:
 
     async def database_ok(self) -> bool:
         """Run a trivial query; False (not an exception) when the database is away."""
-        engine = self._app[ENGINE]
         try:
-            async with engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            await self._app[DATABASE].ping()
         except Exception as exc:  # any failure means "not healthy" here
             log.warning("health check: database unavailable (%s)", type(exc).__name__)
             return False
@@ -222,13 +218,13 @@ async def locate_district(request: web.Request) -> web.Response:
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    engine = create_engine(settings.database_url, settings.db_timeout_s)
-    app[ENGINE] = engine
-    app[PLACES] = PlaceStore(engine)
-    app[EVENTS] = EventStore(engine)
+    db = Database(settings.database_url, settings.db_timeout_s)
+    app[DATABASE] = db
+    app[PLACES] = PlaceStore(db)
+    app[EVENTS] = EventStore(db)
     app[HEALTH] = HealthCheck(app)
     yield
-    await engine.dispose()
+    await db.dispose()
 
 
 ROUTES: tuple[tuple[str, str, Any], ...] = (

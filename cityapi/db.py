@@ -1,13 +1,25 @@
-"""The database connection: one async engine per process, reconnecting after outages."""
+"""Database access for the service: SQLite read in the event loop, PostgreSQL through asyncpg.
+
+SQLite answers an indexed query in well under a millisecond from the page cache, so the service runs
+it directly in the event loop: a hop to a worker thread (aiosqlite) costs more than the query itself
+and was the bottleneck of the places benchmark. PostgreSQL is remote and uses asyncpg with a pool
+that pings connections (`pool_pre_ping`), so after an outage the service recovers by itself.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import ClauseElement, Engine, Executable, RowMapping, event, text
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from cityapi.settings import async_url
+from cityapi.settings import async_url, sqlite_file, sync_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -19,18 +31,103 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(database_url: str, timeout_s: float = 3.0) -> AsyncEngine:
-    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg) that survives outages."""
-    url = async_url(database_url)
-    if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": timeout_s})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(
-        url,
-        pool_pre_ping=True,  # a connection killed while the database was away is replaced
-        pool_size=5,
-        max_overflow=5,
-        pool_timeout=timeout_s,
-        connect_args={"timeout": timeout_s, "command_timeout": timeout_s * 3},
-    )
+class Database:
+    """Runs the service's read queries on SQLite or PostgreSQL."""
+
+    def __init__(self, database_url: str, timeout_s: float = 3.0):
+        self.is_sqlite = database_url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
+        self._sync: Engine | None = None
+        self._async: AsyncEngine | None = None
+        self._sql: dict[int, str] = {}
+        self._keep: list[ClauseElement] = []
+        self._named_sqlite = sqlite_dialect.dialect(paramstyle="named")
+        self._timeout_s = timeout_s
+        self._sqlite_path = str(sqlite_file(database_url) or ":memory:") if self.is_sqlite else None
+        self._plain: sqlite3.Connection | None = None
+        if self.is_sqlite:
+            self._sync = create_sync_engine(
+                sync_url(database_url),
+                connect_args={"timeout": timeout_s, "check_same_thread": False},
+            )
+            event.listen(self._sync, "connect", _sqlite_pragmas)
+        else:
+            # imported here: SQLite deployments never load asyncpg and the asyncio extension
+            from sqlalchemy.ext.asyncio import create_async_engine
+
+            self._async = create_async_engine(
+                async_url(database_url),
+                pool_pre_ping=True,  # a connection killed while the database was away is replaced
+                pool_size=5,
+                max_overflow=5,
+                pool_timeout=timeout_s,
+                connect_args={"timeout": timeout_s, "command_timeout": timeout_s * 3},
+            )
+
+    async def fetch(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Sequence[RowMapping]:
+        """All rows of a query, as mappings."""
+        if self._sync is not None:
+            with self._sync.connect() as conn:
+                return conn.execute(statement, dict(params or {})).mappings().all()
+        assert self._async is not None
+        async with self._async.connect() as aconn:
+            result = await aconn.execute(statement, dict(params or {}))
+            return result.mappings().all()
+
+    async def fetch_plain(
+        self, statement: ClauseElement, params: Mapping[str, Any]
+    ) -> Sequence[Mapping[str, Any]]:
+        """Rows of a hot query without SQLAlchemy's result processing (booleans may come as 0/1).
+
+        On SQLite the statement is compiled once to SQL and run on the DBAPI connection directly;
+        its rows are sqlite3.Row objects (mapping access by column name). Binds must be plain
+        values: no expanding IN, no values that need a bind processor.
+        """
+        if self._sync is None:
+            assert isinstance(statement, Executable)
+            return [dict(row) for row in await self.fetch(statement, params)]
+        sql = self._sql.get(id(statement))
+        if sql is None:
+            compiled = statement.compile(dialect=self._named_sqlite)
+            sql = self._sql.setdefault(id(statement), str(compiled))
+            self._keep.append(statement)  # ids stay valid while the statement is alive
+        conn = self._plain_connection()
+        try:
+            rows: list[Mapping[str, Any]] = conn.execute(sql, dict(params)).fetchall()
+        except sqlite3.Error:
+            # start afresh next time (file replaced, disk error); the caller answers 503
+            self._plain = None
+            conn.close()
+            raise
+        return rows
+
+    def _plain_connection(self) -> sqlite3.Connection:
+        # One connection in autocommit mode, used only from the event loop's thread: every
+        # SELECT is its own transaction, so it sees what an import committed a moment ago.
+        if self._plain is None:
+            assert self._sqlite_path is not None
+            conn = sqlite3.connect(
+                self._sqlite_path,
+                timeout=self._timeout_s,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.row_factory = sqlite3.Row
+            _sqlite_pragmas(conn, None)
+            self._plain = conn
+        return self._plain
+
+    async def ping(self) -> None:
+        """Raise when the database does not answer."""
+        await self.fetch(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        if self._plain is not None:
+            self._plain.close()
+            self._plain = None
+        if self._sync is not None:
+            self._sync.dispose()
+        if self._async is not None:
+            await self._async.dispose()

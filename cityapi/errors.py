@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -39,7 +40,14 @@ def error_response(
     return web.json_response(body, status=status)
 
 
-DB_ERRORS = (DBAPIError, DisconnectionError, PoolTimeoutError, OSError, asyncio.TimeoutError)
+DB_ERRORS = (
+    DBAPIError,
+    DisconnectionError,
+    PoolTimeoutError,
+    sqlite3.Error,
+    OSError,
+    asyncio.TimeoutError,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, RowMapping, and_, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cityapi.db import Database
 from cityapi.hours import BERLIN
 from cityapi.schema import events
 from cityapi.text import search_words
@@ -60,8 +60,8 @@ def event_json(row: RowMapping) -> dict[str, Any]:
 class EventStore:
     """Reads events from the database."""
 
-    def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+    def __init__(self, db: Database):
+        self._db = db
 
     async def search(self, f: EventFilter) -> tuple[list[dict[str, Any]], int]:
         """The page of events overlapping the window, sorted by start, and the total."""
@@ -88,24 +88,15 @@ class EventStore:
             .limit(f.limit)
             .offset(f.offset)
         )
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-            if rows:
-                total = int(rows[0]["total"])
-            else:
-                total = int(
-                    (
-                        await conn.execute(select(func.count()).select_from(events).where(where))
-                    ).scalar_one()
-                )
-        return [event_json(row) for row in rows], total
+        rows = await self._db.fetch(query)
+        if rows:
+            return [event_json(row) for row in rows], int(rows[0]["total"])
+        counted = await self._db.fetch(
+            select(func.count().label("n")).select_from(events).where(where)
+        )
+        return [], int(counted[0]["n"])
 
     async def get(self, event_id: int) -> dict[str, Any] | None:
         """One event, or None."""
-        async with self._engine.connect() as conn:
-            row = (
-                (await conn.execute(select(*_COLUMNS).where(events.c.id == event_id)))
-                .mappings()
-                .first()
-            )
-        return None if row is None else event_json(row)
+        rows = await self._db.fetch(select(*_COLUMNS).where(events.c.id == event_id))
+        return event_json(rows[0]) if rows else None

@@ -17,6 +17,24 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+def within(
+    lat: float, lon: float, radius_m: float, points: list[tuple[float, float]]
+) -> list[float | None]:
+    """Haversine distance of each point, or None when it lies beyond the radius (a hot loop)."""
+    rad = math.radians
+    sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
+    p1 = rad(lat)
+    cos1 = cos(p1)
+    diameter = 2 * EARTH_RADIUS_M
+    out: list[float | None] = []
+    for plat, plon in points:
+        p2 = rad(plat)
+        a = sin((p2 - p1) / 2) ** 2 + cos1 * cos(p2) * sin(rad(plon - lon) / 2) ** 2
+        d = diameter * asin(min(1.0, sqrt(a)))
+        out.append(d if d <= radius_m else None)
+    return out
+
+
 def bbox(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, a little generous."""
     dlat = radius_m / _M_PER_DEG_LAT * 1.01

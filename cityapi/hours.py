@@ -41,6 +41,14 @@ def holiday_name(day: date) -> str | None:
     return str(name) if name else None
 
 
+@lru_cache(maxsize=1024)
+def _holiday_weekdays(day: date) -> str:
+    """'Th,Fr' for the holidays among the day before and the day itself (hours past midnight)."""
+    hol = mv_holidays()
+    days = [d for d in (day - timedelta(days=1), day) if d in hol]
+    return ",".join(dict.fromkeys(_WEEKDAYS[d.weekday()] for d in days))
+
+
 def _replace_ph(expression: str, weekdays: str) -> str:
     # Quoted comments keep their text; PH is only a selector outside quotes.
     parts = expression.split('"')
@@ -73,11 +81,9 @@ class Schedule:
     def _for_day(self, day: date) -> OpeningHours:
         if not self._uses_ph:
             return self._base
-        hol = mv_holidays()
-        days = [d for d in (day - timedelta(days=1), day) if d in hol]
-        if not days:
+        weekdays = _holiday_weekdays(day)
+        if not weekdays:
             return self._base
-        weekdays = ",".join(dict.fromkeys(_WEEKDAYS[d.weekday()] for d in days))
         return _parse(_replace_ph(self.expression, weekdays))
 
     def state(self, at: datetime) -> bool | None:

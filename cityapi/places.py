@@ -1,20 +1,54 @@
-"""Places: queries (type, district, distance, accessibility, hours, text) and their JSON shape."""
+"""Places: queries (type, district, distance, accessibility, hours, text) and their JSON shape.
+
+Distance search is two-phase: a bounding box on the covering index (type, lat, lon) gives candidate
+ids and coordinates, the exact haversine distance filters and sorts them in Python, and only the
+page's rows are then read in full. Statements are built once per combination of filters.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, and_, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 
-from cityapi.geo import bbox, haversine_m
+from cityapi.db import Database
+from cityapi.geo import bbox, within
 from cityapi.hours import hours_answer, open_at
 from cityapi.schema import places
 from cityapi.text import search_words
 
 _COLUMNS = [c for c in places.c if c.name not in ("search_text", "sort_name", "updated_at")]
+_BY_ID = select(*_COLUMNS).where(places.c.id == bindparam("id"))
+_BY_IDS: dict[int, Select[Any]] = {}
+_BOOLEANS = (
+    "wheelchair_toilet",
+    "euro_key",
+    "tactile_paving",
+    "induction_loop",
+    "step_free_entrance",
+)
+
+
+def _by_ids(n: int) -> Select[Any]:
+    """SELECT … WHERE id IN (:id_0, …) for n ids, built once per n."""
+    if n not in _BY_IDS:
+        _BY_IDS[n] = select(*_COLUMNS).where(
+            places.c.id.in_([bindparam(f"id_{i}") for i in range(n)])
+        )
+    return _BY_IDS[n]
+
+
+def _flag(value: object) -> bool | None:
+    # SQLite's plain rows give 0/1 for booleans
+    return None if value is None else bool(value)
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +69,7 @@ class PlaceFilter:
 
 
 def place_json(
-    row: RowMapping, now: datetime, distance_m: float | None = None
+    row: Mapping[str, Any], now: datetime, distance_m: float | None = None
 ) -> dict[str, Any]:
     """A database row as the contract's Place."""
     item: dict[str, Any] = {
@@ -54,11 +88,11 @@ def place_json(
         "source_id": row["source_id"],
         "accessibility": {
             "wheelchair": row["wheelchair"],
-            "wheelchair_toilet": row["wheelchair_toilet"],
-            "euro_key": row["euro_key"],
-            "tactile_paving": row["tactile_paving"],
-            "induction_loop": row["induction_loop"],
-            "step_free_entrance": row["step_free_entrance"],
+            "wheelchair_toilet": _flag(row["wheelchair_toilet"]),
+            "euro_key": _flag(row["euro_key"]),
+            "tactile_paving": _flag(row["tactile_paving"]),
+            "induction_loop": _flag(row["induction_loop"]),
+            "step_free_entrance": _flag(row["step_free_entrance"]),
             "notes": row["accessibility_notes"],
         },
     }
@@ -68,89 +102,130 @@ def place_json(
     return item
 
 
+def _shape(f: PlaceFilter) -> tuple[Any, ...]:
+    """Which filters are present (not their values): the key of a prepared statement."""
+    return (
+        f.type is not None,
+        f.near is not None,
+        f.district is not None,
+        len(f.wheelchair or ()),
+        f.tactile_paving,
+        f.induction_loop,
+        len(search_words(f.q or "")),
+    )
+
+
+def _params(f: PlaceFilter) -> dict[str, Any]:
+    params: dict[str, Any] = {"type": f.type, "district": f.district}
+    if f.near is not None:
+        params["min_lat"], params["max_lat"], params["min_lon"], params["max_lon"] = bbox(
+            f.near[0], f.near[1], f.radius_m
+        )
+    for i, value in enumerate(f.wheelchair or ()):
+        params[f"wheelchair_{i}"] = value
+    for i, word in enumerate(search_words(f.q or "")):
+        params[f"word_{i}"] = _like(word)
+    return params
+
+
+def _where(shape: tuple[Any, ...]) -> ColumnElement[bool]:
+    has_type, near, district, n_wheelchair, tactile, induction, n_words = shape
+    c = places.c
+    conds: list[ColumnElement[bool]] = []
+    if has_type:
+        conds.append(c.type == bindparam("type"))
+    if near:
+        conds += [
+            c.lat.between(bindparam("min_lat"), bindparam("max_lat")),
+            c.lon.between(bindparam("min_lon"), bindparam("max_lon")),
+        ]
+    if district:
+        conds.append(c.district == bindparam("district"))
+    if n_wheelchair:
+        conds.append(c.wheelchair.in_([bindparam(f"wheelchair_{i}") for i in range(n_wheelchair)]))
+    if tactile:
+        conds.append(c.tactile_paving == True)  # noqa: E712  (SQL, not Python)
+    if induction:
+        conds.append(c.induction_loop == True)  # noqa: E712
+    for i in range(n_words):
+        # search_text is folded at import; the words are folded the same way
+        conds.append(c.search_text.like(bindparam(f"word_{i}"), escape="/"))
+    return and_(*conds)
+
+
 class PlaceStore:
     """Reads places from the database."""
 
-    def __init__(self, engine: AsyncEngine):
-        self._engine = engine
+    def __init__(self, db: Database):
+        self._db = db
+        self._candidates: dict[tuple[Any, ...], Select[Any]] = {}
+        self._pages: dict[tuple[Any, ...], Select[Any]] = {}
+        self._counts: dict[tuple[Any, ...], Select[Any]] = {}
 
-    def _conditions(self, f: PlaceFilter) -> list[ColumnElement[bool]]:
-        c = places.c
-        conds: list[ColumnElement[bool]] = []
-        if f.type:
-            conds.append(c.type == f.type)
-        if f.near:
-            min_lat, max_lat, min_lon, max_lon = bbox(f.near[0], f.near[1], f.radius_m)
-            conds += [c.lat.between(min_lat, max_lat), c.lon.between(min_lon, max_lon)]
-        if f.district:
-            conds.append(c.district == f.district)
-        if f.wheelchair:
-            conds.append(c.wheelchair.in_(f.wheelchair))
-        if f.tactile_paving:
-            conds.append(c.tactile_paving.is_(True))
-        if f.induction_loop:
-            conds.append(c.induction_loop.is_(True))
-        for word in search_words(f.q or ""):
-            conds.append(c.search_text.contains(word, autoescape=True))
-        return conds
+    def _candidate_query(self, shape: tuple[Any, ...]) -> Select[Any]:
+        if shape not in self._candidates:
+            c = places.c
+            self._candidates[shape] = (
+                select(c.id, c.lat, c.lon, c.opening_hours)
+                .where(_where(shape))
+                .order_by(c.sort_name, c.id)
+            )
+        return self._candidates[shape]
+
+    def _page_query(self, shape: tuple[Any, ...]) -> Select[Any]:
+        if shape not in self._pages:
+            self._pages[shape] = (
+                select(*_COLUMNS, func.count().over().label("total"))
+                .where(_where(shape))
+                .order_by(places.c.sort_name, places.c.id)
+                .limit(bindparam("limit"))
+                .offset(bindparam("offset"))
+            )
+            self._counts[shape] = (
+                select(func.count().label("n")).select_from(places).where(_where(shape))
+            )
+        return self._pages[shape]
 
     async def search(self, f: PlaceFilter, now: datetime) -> tuple[list[dict[str, Any]], int]:
         """The page of places matching the filter, and how many match in all."""
-        where = and_(*self._conditions(f))
+        shape = _shape(f)
+        params = _params(f)
         if f.near is None and f.open_at is None:
-            return await self._sql_page(f, where, now)
-        async with self._engine.connect() as conn:
-            result = await conn.execute(
-                select(*_COLUMNS).where(where).order_by(places.c.sort_name, places.c.id)
+            rows = await self._db.fetch_plain(
+                self._page_query(shape), {**params, "limit": f.limit, "offset": f.offset}
             )
-            rows = result.mappings().all()
-        matches: list[tuple[float | None, RowMapping]] = []
-        for row in rows:
-            distance = None
-            if f.near is not None:
-                distance = haversine_m(f.near[0], f.near[1], row["lat"], row["lon"])
-                if distance > f.radius_m:
-                    continue
+            if rows:
+                return [place_json(row, now) for row in rows], int(rows[0]["total"])
+            counted = await self._db.fetch_plain(self._counts[shape], params)
+            return [], int(counted[0]["n"])
+        candidates = await self._db.fetch_plain(self._candidate_query(shape), params)
+        if f.near is not None:
+            points = [(row["lat"], row["lon"]) for row in candidates]
+            distances = within(f.near[0], f.near[1], f.radius_m, points)
+        else:
+            distances = [None] * len(candidates)
+        matches: list[tuple[float | None, int]] = []
+        for row, distance in zip(candidates, distances, strict=True):
+            if f.near is not None and distance is None:
+                continue
             if f.open_at is not None and not open_at(row["opening_hours"], f.open_at):
                 continue
-            matches.append((distance, row))
+            matches.append((distance, row["id"]))
         if f.near is not None:
             matches.sort(key=lambda m: m[0] or 0.0)
         page = matches[f.offset : f.offset + f.limit]
-        return [place_json(row, now, distance) for distance, row in page], len(matches)
-
-    async def _sql_page(
-        self, f: PlaceFilter, where: ColumnElement[bool], now: datetime
-    ) -> tuple[list[dict[str, Any]], int]:
-        query = (
-            select(*_COLUMNS, func.count().over().label("total"))
-            .where(where)
-            .order_by(places.c.sort_name, places.c.id)
-            .limit(f.limit)
-            .offset(f.offset)
-        )
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-            if rows:
-                total = int(rows[0]["total"])
-            else:
-                total = int(
-                    (
-                        await conn.execute(select(func.count()).select_from(places).where(where))
-                    ).scalar_one()
-                )
-        return [place_json(row, now) for row in rows], total
+        if not page:
+            return [], len(matches)
+        ids = {f"id_{n}": i for n, (_, i) in enumerate(page)}
+        full = {row["id"]: row for row in await self._db.fetch_plain(_by_ids(len(ids)), ids)}
+        items = [place_json(full[i], now, distance) for distance, i in page if i in full]
+        return items, len(matches)
 
     async def get(self, place_id: int, now: datetime) -> dict[str, Any] | None:
         """One place with its `hours` answer, or None."""
-        async with self._engine.connect() as conn:
-            row = (
-                (await conn.execute(select(*_COLUMNS).where(places.c.id == place_id)))
-                .mappings()
-                .first()
-            )
-        if row is None:
+        rows = await self._db.fetch_plain(_BY_ID, {"id": place_id})
+        if not rows:
             return None
-        item = place_json(row, now)
-        item["hours"] = hours_answer(row["opening_hours"], now)
+        item = place_json(rows[0], now)
+        item["hours"] = hours_answer(rows[0]["opening_hours"], now)
         return item

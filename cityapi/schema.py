@@ -109,8 +109,8 @@ places = Table(
     Column("search_text", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("source", "source_id", name="uq_places_source"),
-    Index("ix_places_type_lat", "type", "lat"),
-    Index("ix_places_lat", "lat"),
+    Index("ix_places_type_lat_lon", "type", "lat", "lon"),
+    Index("ix_places_lat_lon", "lat", "lon"),
     Index("ix_places_district", "district"),
     Index("ix_places_sort_name", "sort_name"),
 )

@@ -66,7 +66,9 @@ def hours_answer(language: str, place: Json, now: datetime) -> str:
             sentences.append(texts.text(language, "hours_holiday_unnamed"))
     if hours.get("is_open"):
         until = _moment(hours.get("open_until"))
-        if until is None:
+        if until is None and hours.get("today") == [{"from": "00:00", "to": "24:00"}]:
+            sentences.append(texts.text(language, "hours_open_always", name=name))
+        elif until is None:
             sentences.append(texts.text(language, "hours_open_no_until", name=name))
         else:
             sentences.append(

@@ -115,7 +115,11 @@ class MatrixChannel:
         return self._client
 
     async def start(self) -> None:
-        """Log in (or restore the device), then run the sync loop in the background."""
+        """Prepare the client and run login and the sync loop in the background.
+
+        Returns at once: a homeserver that is down (or refuses the login) must not keep the
+        gateway's other channels from starting; the bot logs in as soon as it can.
+        """
         store = self.settings.store_dir / _NIO_STORE
         await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
         self._state = await asyncio.to_thread(self._state_file.load)
@@ -136,12 +140,6 @@ class MatrixChannel:
             config=config,
         )
         self._messenger = MatrixMessenger(self._client, self._state)
-        try:
-            await self._login()
-        except BaseException:
-            await self._client.close()
-            self._client = None
-            raise
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
@@ -201,7 +199,23 @@ class MatrixChannel:
 
     # --- sync loop ---
 
+    async def _login_until_done(self) -> None:
+        backoff = 1.0
+        while True:
+            try:
+                await self._login()
+            except MatrixError as exc:
+                # the code says it all; a traceback would add nothing for the operator
+                log.error("matrix login failed (%s); retry in %.0f s", exc.code, backoff)  # noqa: TRY400
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning("matrix login: %s; retry in %.0f s", type(exc).__name__, backoff)
+            else:
+                return
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_S)
+
     async def _run(self) -> None:
+        await self._login_until_done()
         backoff = 1.0
         full_state = True  # nio keeps room state in memory only: fetch it once per start
         while not self._stopping:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from nio import Api, RoomSendResponse, UploadResponse
 
+from bot.channels.matrix import build
 from tests.matrix.conftest import EchoHandler, RegisterUser, StartBot, StartPerson
 from tests.matrix.person import eventually
-from tests.matrix.synapse import Synapse
+from tests.matrix.synapse import Synapse, free_port
 
 
 async def test_bot_joins_on_invite_and_answers_in_plain_room(
@@ -261,3 +262,18 @@ async def test_bot_leaves_a_room_once_everyone_else_left(
     assert room in bot.client.rooms
     await person.client.room_leave(room)
     await eventually(lambda: room not in bot.client.rooms)
+
+
+async def test_unreachable_homeserver_does_not_block_the_gateway(tmp_path: Path) -> None:
+    env = {
+        "MATRIX_HOMESERVER": f"http://127.0.0.1:{free_port()}",
+        "MATRIX_USER_ID": "@bot:localhost",
+        "MATRIX_PASSWORD": "pw",
+        "MATRIX_STORE_DIR": str(tmp_path / "store"),
+    }
+    channel = build(env, EchoHandler(), None)
+    assert channel is not None
+    async with asyncio.timeout(5):  # the other channels start right after this one
+        await channel.start()
+        await asyncio.sleep(0.5)
+        await channel.stop()

@@ -270,10 +270,11 @@ async def test_many_answers_in_one_chat_are_paced_to_about_one_a_second(
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 8 and len(standin.texts(78)) == 8)
     sent = standin.sent(CHAT)
     assert [c.params["text"] for c in sent] == [f"Ort {n}" for n in range(8)]
-    assert sent[4].at - sent[0].at < 1.0  # a short burst goes out at once
-    assert sent[7].at - sent[4].at >= 2.0  # then about one a second
-    # Another chat is not held up by the first one's pacing.
-    assert standin.sent(78)[4].at - sent[0].at < 1.0
+    # A burst of five goes out at once, then about one a second: the last waits about 3 s.
+    assert sent[4].at - sent[0].at < 2.0
+    assert sent[7].at - sent[0].at >= 2.5
+    # Another chat's burst is not queued behind the first chat's paced messages.
+    assert standin.sent(78)[4].at < sent[7].at
 
 
 async def test_a_spoken_answer_is_sent_as_a_voice_message_after_its_text(

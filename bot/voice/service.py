@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 
 from bot.core.messages import Audio, Language
 from bot.core.ports import Transcript, VoiceError
 from bot.voice.city_names import CityVocabulary
 from bot.voice.codec import BYTES_PER_SECOND, OPUS_MIME, Codec
+from bot.voice.segments import split_point
 from bot.voice.stt import VoskEngine
 from bot.voice.tts import Speech, Synthesizer
 
@@ -39,6 +41,8 @@ class VoicePipeline:
         self._tts_slots = asyncio.Semaphore(max(2, workers))
         self._vocabulary = vocabulary
         self._started = False
+        self._pending = 0  # voice notes being transcribed or waiting for a slot
+        self._parallel = (os.cpu_count() or 1) > 1
 
     @property
     def engine(self) -> VoskEngine:
@@ -95,14 +99,33 @@ class VoicePipeline:
             # (the model itself loads on first use).
             self._started = True
             await self._vocabulary.start()
-        async with self._stt_slots:
-            pcm = await self._codec.decode(audio.data, audio.mime_type, self._max_seconds)
-            seconds = len(pcm) / BYTES_PER_SECOND
-            try:
-                transcript = await asyncio.to_thread(self._engine.recognise, pcm, language)
-            finally:
-                del pcm  # the decoded speech is not kept a moment longer than needed
+        self._pending += 1
+        try:
+            async with self._stt_slots:
+                pcm = await self._codec.decode(audio.data, audio.mime_type, self._max_seconds)
+                seconds = len(pcm) / BYTES_PER_SECOND
+                try:
+                    transcript = await self._recognise(pcm, language)
+                finally:
+                    del pcm  # the decoded speech is not kept a moment longer than needed
+        finally:
+            self._pending -= 1
         return transcript, seconds
+
+    async def _recognise(self, pcm: bytes, language: Language) -> Transcript:
+        engine = self._engine
+        # Alone, a voice note may use two cores: cut at a pause, both halves recognised at once.
+        # With others waiting it takes one, so text chats always keep a core.
+        cut = split_point(pcm) if self._parallel and self._pending == 1 else None
+        if cut is None:
+            free = await asyncio.to_thread(engine.free_words, pcm, language)
+        else:
+            first, second = await asyncio.gather(
+                asyncio.to_thread(engine.free_words, pcm[:cut], language),
+                asyncio.to_thread(engine.free_words, pcm[cut:], language, cut / BYTES_PER_SECOND),
+            )
+            free = first + second
+        return await asyncio.to_thread(engine.finish, pcm, language, free)
 
     async def synthesize(self, text: str, language: Language, rate: int = 0) -> Audio:
         """Speak text as OGG/Opus (rate: -2 slowest … +3 fastest); raises VoiceError."""

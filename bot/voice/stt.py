@@ -104,18 +104,30 @@ class VoskEngine:
 
     def recognise(self, pcm: bytes, language: Language) -> Transcript:
         """Recognise speech; free recognition, then the city-name pass where it is unsure."""
+        return self.finish(pcm, language, self.free_words(pcm, language))
+
+    def free_words(self, pcm: bytes, language: Language, offset_s: float = 0.0) -> list[Word]:
+        """Free recognition of (a piece of) a recording; word times shifted by offset_s."""
         loaded = self.load(language)
         try:
-            free = self._run(loaded, pcm, None)
+            words = self._run(loaded, pcm, None)
+        except Exception as exc:  # Kaldi errors surface as bare Exceptions
+            raise VoiceError("stt-failed", "the speech engine failed") from exc
+        if offset_s:
+            words = [Word(w.text, w.start + offset_s, w.end + offset_s, w.conf) for w in words]
+        return words
+
+    def finish(self, pcm: bytes, language: Language, free: list[Word]) -> Transcript:
+        """The transcript from the free words, with city names where the free pass was unsure."""
+        loaded = self.load(language)
+        try:
             vocabulary = self._usable(loaded) if loaded.grammar_ok else Vocabulary()
             if vocabulary.phrases and needs_bias(free):
                 grammar = grammar_for(free, vocabulary, loaded.extra)
                 words = merge(free, self._run(loaded, pcm, grammar), vocabulary)
             else:
                 words = spell_names([w.text for w in free], vocabulary)
-        except VoiceError:
-            raise
-        except Exception as exc:  # Kaldi errors surface as bare Exceptions
+        except Exception as exc:
             raise VoiceError("stt-failed", "the speech engine failed") from exc
         confidence = sum(w.conf for w in free) / len(free) if free else None
         return Transcript(" ".join(words), language, confidence)

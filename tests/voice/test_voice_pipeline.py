@@ -12,6 +12,7 @@ from bot.core.messages import Audio
 from bot.core.ports import VoiceError
 from bot.voice import VoicePipeline
 from bot.voice.codec import BYTES_PER_SECOND, Codec
+from bot.voice.segments import split_point
 from bot.voice.vocabulary import Vocabulary
 from tests.voice.audio_fixtures import (
     KOREAN_WHERE_IS_THE_TOILET,
@@ -152,3 +153,23 @@ async def test_nothing_heard_or_said_reaches_the_logs(
     assert "voice output" in logged
     for word in [*transcript.text.split(), "Toilette", "Neuen Markt"]:
         assert word not in logged
+
+
+async def test_long_note_cut_at_a_pause_is_heard_whole_and_in_order(voice: VoicePipeline) -> None:
+    library = "도서관은 몇 시에 문을 열어요?"  # when does the library open?
+    text = f"{KOREAN_WHERE_IS_THE_TOILET}. {library} {KOREAN_WHERE_IS_THE_TOILET}"
+    note = spoken_ogg(text, "ko")
+    pcm = await Codec().decode(note, "audio/ogg", 120)
+    cut = split_point(pcm)
+    assert cut is not None  # the pipeline recognises the two halves in parallel
+    transcript = await voice.transcribe(Audio(note, "audio/ogg"), "de")
+    words = transcript.text.split()
+    assert words.count("어디에") == 2
+    assert words.index("어디에") < len(words) // 2  # the first half comes first
+
+
+async def test_short_notes_and_silence_are_not_cut() -> None:
+    short = await Codec().decode(spoken_ogg(KOREAN_WHERE_IS_THE_TOILET, "ko"), "audio/ogg", 120)
+    silence = await Codec().decode(silent_ogg(6), "audio/ogg", 120)
+    assert split_point(short) is None
+    assert split_point(silence) is None

@@ -62,12 +62,10 @@ class PlaceSearch:
     ) -> Dict[str, Any]:
         """The `GET /places` query for this search (`anywhere`: without district or location)."""
         params: Dict[str, Any] = {"type": self.place_type, "limit": limit}
-        if anywhere:
-            pass
-        elif self.near is not None:
+        if self.near is not None and not anywhere:
             params["near"] = f"{self.near[0]:.6f},{self.near[1]:.6f}"
             params["radius"] = radius_m
-        elif self.district:
+        elif self.district and not anywhere:
             params["district"] = self.district
         if self.accessibility:
             params.update(ACCESS_FILTERS[self.accessibility])
@@ -101,9 +99,10 @@ def heading(language: str, search: PlaceSearch, page: Json, wider: bool = False)
     if total == 1:
         key = "places_heading_one"
     what = texts.place_type_name(language, search.place_type or "", heading=True)
-    return texts.text(
-        language, key, what=what, shown=shown, total=total, **heading_parts(language, search, wider)
-    )
+    parts = heading_parts(language, search, wider)
+    if search.near is not None:
+        parts["filter"] += texts.text(language, "nearest_first")
+    return texts.text(language, key, what=what, shown=shown, total=total, **parts)
 
 
 def accessibility_words(language: str, place: Json, asked: Optional[str]) -> List[str]:

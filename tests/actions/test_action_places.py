@@ -154,3 +154,30 @@ async def test_answers_have_no_tables_or_emoji(client: CityApiClient, language: 
         assert "|" not in line
         assert "\t" not in line
         assert all(ord(ch) < 0x2000 or ch in "–„“”’" for ch in line), line
+
+
+async def test_nothing_close_widens_the_circle_and_says_so(client: CityApiClient) -> None:
+    biestow = (54.05969, 12.09286)
+    near = f"{biestow[0]},{biestow[1]}"
+    assert (await client.places(type="beach", near=near, radius=2000))["total"] == 0
+    tracker = make_tracker(
+        intent="share_location",
+        entities={"latitude": biestow[0], "longitude": biestow[1]},
+        slots={"place_type": "beach"},
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert answer.texts[0] == "Im Umkreis von zwei Kilometern habe ich nichts gefunden."
+    assert answer.texts[1].startswith("Strände im Umkreis von zehn Kilometern, die nächsten zuerst")
+    page = await client.places(type="beach", near=near, radius=10000, limit=3)
+    assert listed(answer.text) == [p["name"] for p in page["items"]]
+    assert "Entfernung: etwa " in answer.texts[2]
+
+    far_out_at_sea = await run_action(
+        ActionFindPlaces(client),
+        make_tracker(entities={"place_type": "beach", "latitude": 54.6, "longitude": 12.1}),
+    )
+    assert far_out_at_sea.texts == [
+        "Im Umkreis von zwei Kilometern habe ich nichts gefunden.",
+        "Ich habe keine Treffer für Strände im Umkreis von zehn Kilometern.",
+    ]

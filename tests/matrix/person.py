@@ -110,8 +110,19 @@ class Person:
             while True:
                 room = self.client.rooms.get(room_id)
                 if room is not None and user_id in room.users and not room.users[user_id].invited:
-                    return
+                    break
                 await asyncio.sleep(0.1)
+        if not self.client.rooms[room_id].encrypted:
+            return
+        # Like Element: know the newcomer's devices before the next message, and start a new room
+        # key, so the newcomer can read on (nio would keep a key only earlier members have).
+        async with asyncio.timeout(within):
+            while not list(self.client.device_store.active_user_devices(user_id)):
+                assert self.client.olm is not None
+                self.client.olm.users_for_key_query.add(user_id)
+                await self.client.keys_query()
+                await asyncio.sleep(0.1)
+        self.client.invalidate_outbound_session(room_id)
 
     async def send(self, room_id: str, content: dict[str, Any]) -> str:
         """Send any m.room.message content; returns the event id."""

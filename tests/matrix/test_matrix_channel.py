@@ -109,7 +109,7 @@ async def test_restart_answers_what_came_meanwhile_once_and_never_history(
     person = await start_person(citizen)
     store = tmp_path / "bot-store"
     # history: the citizen wrote before the bot ever started
-    room = await person.invite_to_new_room(bot_user.user_id)
+    room = await person.invite_to_new_room(bot_user.user_id, encrypted=True)
     await person.say(room, "alte Nachricht")
     await asyncio.sleep(0.1)
 
@@ -117,16 +117,37 @@ async def test_restart_answers_what_came_meanwhile_once_and_never_history(
     bot = await start_bot(bot_user, handler, store)
     await person.wait_for_member(room, bot_user.user_id)
     assert await person.ask(room, "erste Frage") == "Echo: erste Frage"
+    device = bot.client.device_id
     await bot.stop()
 
+    # sent while the bot is down, encrypted with the room key the bot's device already holds
     await person.say(room, "Frage während des Neustarts")
     handler2 = EchoHandler()
-    await start_bot(bot_user, handler2, store)
+    bot2 = await start_bot(bot_user, handler2, store)
     bodies = await person.answers(room, 2)
+    assert bot2.client.device_id == device  # same device, same keys: the citizen sees no change
     assert bodies[-1] == "Echo: Frage während des Neustarts"
     assert await person.quiet_for(room, 3) == []
     assert [m.text for m in handler.messages] == ["erste Frage"]
     assert [m.text for m in handler2.messages] == ["Frage während des Neustarts"]
+    assert person.undecryptable == 0
+
+
+async def test_bot_logs_in_with_an_access_token_and_device_id(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    bot = await start_bot(
+        bot_user,
+        EchoHandler(),
+        MATRIX_PASSWORD="",
+        MATRIX_ACCESS_TOKEN=bot_user.access_token,
+        MATRIX_DEVICE_ID=bot_user.device_id,
+    )
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+    assert await person.ask(room, "Token?") == "Echo: Token?"
+    assert bot.client.device_id == bot_user.device_id
 
 
 async def test_bot_reconnects_after_the_homeserver_restarts(

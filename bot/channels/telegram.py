@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -154,11 +154,20 @@ class TelegramChannel:
     async def start(self) -> None:
         """Connect to the Bot API, publish the command menu, and start polling or the webhook."""
         app = self.application
-        await app.initialize()
+        try:
+            await app.initialize()
+        except InvalidToken:
+            with contextlib.suppress(Exception):
+                await app.bot.shutdown()
+            # PTB's message contains the token; say what is wrong without it.
+            raise SettingsError(
+                "Telegram rejected TELEGRAM_TOKEN; check it with @BotFather"
+            ) from None
         me = app.bot.bot
         self._identity = BotIdentity(me.id, me.username or "")
         await self._set_commands()
         await app.start()
+        self._running = True
         if self._settings.mode == "webhook":
             await app.bot.set_webhook(
                 url=self._settings.webhook_url or "",
@@ -173,7 +182,6 @@ class TelegramChannel:
                 drop_pending_updates=False,
                 bootstrap_retries=-1,
             )
-        self._running = True
         log.info("telegram channel started (%s mode, bot id %s)", self._settings.mode, me.id)
 
     async def stop(self) -> None:

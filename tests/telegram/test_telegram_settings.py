@@ -7,6 +7,7 @@ import pytest
 from bot.channels.telegram import TelegramSettings, build
 from bot.core.messages import IncomingMessage, OutgoingMessage
 from bot.settings import SettingsError
+from tests.telegram.botapi_standin import BotApiStandIn
 
 
 async def nothing(message: IncomingMessage) -> list[OutgoingMessage]:
@@ -51,3 +52,18 @@ def test_webhook_mode_needs_the_gateways_web_server() -> None:
     }
     with pytest.raises(SettingsError, match="web server"):
         build(env, nothing, None)
+
+
+async def test_a_rejected_token_stops_start_up_without_showing_the_token() -> None:
+    api = BotApiStandIn("123:right")
+    await api.start()
+    try:
+        env = {"TELEGRAM_TOKEN": "999:wrong-secret", "TELEGRAM_API_BASE_URL": api.url}
+        channel = build(env, nothing, None)
+        assert channel is not None
+        with pytest.raises(SettingsError) as failure:
+            await channel.start()
+        assert "wrong-secret" not in str(failure.value)
+        assert failure.value.__suppress_context__
+    finally:
+        await api.stop()

@@ -1,4 +1,4 @@
-"""Speed of `GET /places?type=…&near=…` with 10,000 places in SQLite, against a bare aiohttp handler.
+"""Speed of `GET /places?type=…&near=…` with 10,000 places in SQLite, against bare aiohttp.
 
 Starts both servers on 127.0.0.1 (free ports), loads 10,000 generated places, then drives each with
 the same load from a separate client process: an open-loop phase at a fixed rate (latency p50/p99 at
@@ -8,7 +8,6 @@ Targets: p50 <= 5 ms at 400 req/s and >= 400 req/s sustained.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import random
@@ -47,10 +46,13 @@ LOAD_CLIENT = r"""
 import asyncio, json, random, sys, time
 import aiohttp
 
-base, mode, seconds, rate, conns, seed = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+base, mode = sys.argv[1], sys.argv[2]
+seconds, rate = float(sys.argv[3]), float(sys.argv[4])
+conns, seed = int(sys.argv[5]), int(sys.argv[6])
 rng = random.Random(seed)
-TYPES = ["toilet", "library", "playground", "museum", "citizen_office", "public_transport_stop",
-         "disabled_parking", "defibrillator", "parking_garage", "meeting_place", "beach", "swimming_pool"]
+TYPES = ["toilet", "library", "playground", "museum", "citizen_office",
+         "public_transport_stop", "disabled_parking", "defibrillator", "parking_garage",
+         "meeting_place", "beach", "swimming_pool"]
 
 def url():
     lat = rng.uniform(54.06, 54.18); lon = rng.uniform(12.04, 12.20)
@@ -92,7 +94,8 @@ async def main():
                     await one(session, lat_ms, errors)
             await asyncio.gather(*(worker() for _ in range(conns)))
         elapsed = time.perf_counter() - start
-    print(json.dumps({"n": len(lat_ms), "elapsed": elapsed, "lat_ms": lat_ms, "errors": errors[:5], "n_errors": len(errors)}))
+    print(json.dumps({"n": len(lat_ms), "elapsed": elapsed, "lat_ms": lat_ms,
+                      "errors": errors[:5], "n_errors": len(errors)}))
 
 asyncio.run(main())
 """
@@ -132,7 +135,13 @@ def make_places(database_url: str) -> None:
     upgrade(database_url)
     registry = DistrictRegistry.load(ROOT / "data" / "districts")
     rng = random.Random(7)
-    hours = ["24/7", "Mo-Fr 08:00-18:00; PH off", "Mo-Su 06:00-22:00", "Tu-Su 10:00-18:00; PH off", None]
+    hours = [
+        "24/7",
+        "Mo-Fr 08:00-18:00; PH off",
+        "Mo-Su 06:00-22:00",
+        "Tu-Su 10:00-18:00; PH off",
+        None,
+    ]
     rows = []
     now = datetime.now(UTC)
     while len(rows) < N_PLACES:
@@ -146,13 +155,25 @@ def make_places(database_url: str) -> None:
             continue
         i = len(rows)
         name = f"Ort {i} {found.ortsteil}"
-        rows.append({
-            "type": PLACE_TYPES[i % len(PLACE_TYPES)], "name": name, "sort_name": fold(name),
-            "address": f"Teststraße {i % 90 + 1}, 18055 Rostock", "district": found.district,
-            "ortsteil": found.ortsteil, "lat": lat, "lon": lon, "opening_hours": hours[i % len(hours)],
-            "source": "bench", "source_id": str(i), "wheelchair": ("yes", "limited", "no", "unknown")[i % 4],
-            "search_text": fold(name), "updated_at": now, "description": None,
-        })
+        rows.append(
+            {
+                "type": PLACE_TYPES[i % len(PLACE_TYPES)],
+                "name": name,
+                "sort_name": fold(name),
+                "address": f"Teststraße {i % 90 + 1}, 18055 Rostock",
+                "district": found.district,
+                "ortsteil": found.ortsteil,
+                "lat": lat,
+                "lon": lon,
+                "opening_hours": hours[i % len(hours)],
+                "source": "bench",
+                "source_id": str(i),
+                "wheelchair": ("yes", "limited", "no", "unknown")[i % 4],
+                "search_text": fold(name),
+                "updated_at": now,
+                "description": None,
+            }
+        )
     engine = create_engine(sync_url(database_url))
     with engine.begin() as conn:
         conn.execute(places.insert(), rows)
@@ -161,8 +182,20 @@ def make_places(database_url: str) -> None:
 
 def run_load(base: str, mode: str, seconds: float) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-c", LOAD_CLIENT, base, mode, str(seconds), str(RATE), str(CONNECTIONS), "1"],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            LOAD_CLIENT,
+            base,
+            mode,
+            str(seconds),
+            str(RATE),
+            str(CONNECTIONS),
+            "1",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     data = json.loads(out.stdout)
     lat = sorted(data["lat_ms"])
@@ -184,10 +217,18 @@ def main() -> int:
         print(f"loaded {N_PLACES} places into SQLite in {time.perf_counter() - t0:.1f} s")
         env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
         ours_port, bare_port = free_port(), free_port()
-        ours = subprocess.Popen([sys.executable, "-m", "cityapi", "serve", "--port", str(ours_port)],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        bare = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(bare_port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ours = subprocess.Popen(
+            [sys.executable, "-m", "cityapi", "serve", "--port", str(ours_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        bare = subprocess.Popen(
+            [sys.executable, "-c", BARE_SERVER, str(bare_port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             wait_ready(f"http://127.0.0.1:{ours_port}/healthz", ours)
             wait_ready(f"http://127.0.0.1:{bare_port}/places", bare)
@@ -214,7 +255,8 @@ def main() -> int:
     )
     ok = o_open["p50"] <= TARGET_P50_MS and o_closed["rps"] >= TARGET_RPS
     print(
-        f"targets: p50 <= {TARGET_P50_MS} ms at {RATE} req/s and >= {TARGET_RPS:.0f} req/s sustained: "
+        f"targets: p50 <= {TARGET_P50_MS} ms at {RATE} req/s"
+        f" and >= {TARGET_RPS:.0f} req/s sustained: "
         f"{'met' if ok else 'NOT met'}"
     )
     return 0 if ok else 1

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
-from cityapi.errors import ApiError, error_middleware, invalid
+from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
 from cityapi.openapi import openapi_document
 from cityapi.params import (
@@ -38,7 +38,6 @@ PLACES = web.AppKey("places", PlaceStore)
 EVENTS = web.AppKey("events", EventStore)
 DATABASE = web.AppKey("database", Database)
 
-MAX_BODY_BYTES = 16 * 1024
 MAX_ID = 2**31 - 1
 MAX_EVENT_WINDOW = timedelta(days=366)
 

@@ -119,8 +119,8 @@ class Database:
         return self._plain
 
     async def ping(self) -> None:
-        """Raise when the database does not answer."""
-        await self.fetch(text("SELECT 1"))
+        """Raise when the database does not answer or lacks the schema."""
+        await self.fetch(text("SELECT id FROM places LIMIT 1"))
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 4096
+MAX_BODY_BYTES = 16 * 1024
 
 
 class ApiError(Exception):
@@ -60,6 +61,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             413,
             "payload_too_large",
             f"The query string is longer than {MAX_QUERY_CHARS} characters.",
+        )
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return error_response(
+            413, "payload_too_large", f"The request body is larger than {MAX_BODY_BYTES} bytes."
         )
     try:
         return await handler(request)

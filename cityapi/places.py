@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, true
 
 from cityapi.db import Database
 from cityapi.geo import bbox, within
@@ -150,7 +150,7 @@ def _where(shape: tuple[Any, ...]) -> ColumnElement[bool]:
     for i in range(n_words):
         # search_text is folded at import; the words are folded the same way
         conds.append(c.search_text.like(bindparam(f"word_{i}"), escape="/"))
-    return and_(*conds)
+    return and_(true(), *conds)
 
 
 class PlaceStore:

@@ -9,10 +9,9 @@ import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
@@ -36,6 +35,7 @@ from bot.channels.telegram_convert import (
 )
 from bot.channels.telegram_format import PayloadStore, keyboard, split_text
 from bot.channels.telegram_limits import TelegramRateLimiter
+from bot.channels.telegram_settings import TelegramSettings
 from bot.channels.telegram_texts import COMMAND_MENU, LANGUAGE_CHOICES, text
 from bot.core.messages import Audio, Button, Image, Language, OutgoingMessage
 from bot.core.ports import MessageHandler as CoreHandler
@@ -52,52 +52,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 Context = ContextTypes.DEFAULT_TYPE
-
-
-class TelegramSettings(BaseModel):
-    """The Telegram channel's settings; only the token is required."""
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
-
-    token: str = Field(alias="TELEGRAM_TOKEN", min_length=1, repr=False)
-    api_base_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_BASE_URL")
-    mode: Literal["polling", "webhook"] = Field("polling", alias="TELEGRAM_MODE")
-    webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
-    webhook_secret: str | None = Field(
-        None, alias="TELEGRAM_WEBHOOK_SECRET", repr=False, pattern=r"^[A-Za-z0-9_-]{1,256}$"
-    )
-    webhook_path: str = Field("/telegram/webhook", alias="TELEGRAM_WEBHOOK_PATH", pattern=r"^/")
-    poll_timeout_s: int = Field(30, alias="TELEGRAM_POLL_TIMEOUT_S", ge=0, le=50)
-    concurrent_updates: int = Field(64, alias="TELEGRAM_CONCURRENT_UPDATES", ge=1, le=1024)
-    privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
-        """Read the settings from an environment mapping; empty values count as unset."""
-        aliases = {f.alias for f in cls.model_fields.values() if f.alias}
-        values = {k: v for k, v in env.items() if k in aliases and v.strip() != ""}
-        try:
-            settings = cls.model_validate(values)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise SettingsError(f"invalid Telegram settings: {problems}") from exc
-        if settings.mode == "webhook" and not (settings.webhook_url and settings.webhook_secret):
-            raise SettingsError(
-                "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
-            )
-        return settings
-
-    @property
-    def api_base(self) -> str:
-        """The Bot API base URL without a trailing slash."""
-        return self.api_base_url.rstrip("/")
-
-    @property
-    def privacy_link(self) -> str | None:
-        """Where the city publishes the full privacy notice, if configured."""
-        return self.privacy_url
 
 
 def build(

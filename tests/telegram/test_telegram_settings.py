@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.telegram import TelegramSettings, build
+from bot.channels.telegram import build
+from bot.channels.telegram_settings import TelegramSettings
 from bot.core.messages import IncomingMessage, OutgoingMessage
 from bot.settings import SettingsError
 from tests.telegram.botapi_standin import BotApiStandIn

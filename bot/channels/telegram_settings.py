@@ -1,0 +1,56 @@
+"""The Telegram channel's settings, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.settings import SettingsError
+
+
+class TelegramSettings(BaseModel):
+    """The Telegram channel's settings; only the token is required."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    token: str = Field(alias="TELEGRAM_TOKEN", min_length=1, repr=False)
+    api_base_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_BASE_URL")
+    mode: Literal["polling", "webhook"] = Field("polling", alias="TELEGRAM_MODE")
+    webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
+    webhook_secret: str | None = Field(
+        None, alias="TELEGRAM_WEBHOOK_SECRET", repr=False, pattern=r"^[A-Za-z0-9_-]{1,256}$"
+    )
+    webhook_path: str = Field("/telegram/webhook", alias="TELEGRAM_WEBHOOK_PATH", pattern=r"^/")
+    poll_timeout_s: int = Field(30, alias="TELEGRAM_POLL_TIMEOUT_S", ge=0, le=50)
+    concurrent_updates: int = Field(64, alias="TELEGRAM_CONCURRENT_UPDATES", ge=1, le=1024)
+    privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
+        """Read the settings from an environment mapping; empty values count as unset."""
+        aliases = {f.alias for f in cls.model_fields.values() if f.alias}
+        values = {k: v for k, v in env.items() if k in aliases and v.strip() != ""}
+        try:
+            settings = cls.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise SettingsError(f"invalid Telegram settings: {problems}") from exc
+        if settings.mode == "webhook" and not (settings.webhook_url and settings.webhook_secret):
+            raise SettingsError(
+                "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
+            )
+        return settings
+
+    @property
+    def api_base(self) -> str:
+        """The Bot API base URL without a trailing slash."""
+        return self.api_base_url.rstrip("/")
+
+    @property
+    def privacy_link(self) -> str | None:
+        """Where the city publishes the full privacy notice, if configured."""
+        return self.privacy_url

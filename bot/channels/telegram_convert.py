@@ -131,6 +131,12 @@ def _command(message: Message, bot: BotIdentity) -> tuple[str, bool] | None:
     return name.lower(), (not target or target.lower() == bot.username.lower())
 
 
+def _names_bot(message: Message, bot: BotIdentity) -> bool:
+    """Whether the command at the start of the message ends in this bot's @username."""
+    raw = message.parse_entity((message.entities or ())[0]) if message.entities else ""
+    return raw.lower().endswith(f"@{bot.username}".lower())
+
+
 def _mentions_bot(message: Message, bot: BotIdentity) -> bool:
     """Whether the text or caption @mentions the bot."""
     handle = f"@{bot.username}".lower()
@@ -222,6 +228,9 @@ def convert_message(
             return to_core(payload=CORE_COMMANDS[name])
         if name in CORE_TEXT_COMMANDS and message.text:
             return to_core(text=message.text.strip())
+        if in_group and not _names_bot(message, bot):
+            # A bare unknown command in a group is most likely meant for another bot.
+            return Ignore("unknown_command_in_group")
         return local("unknown_command")
 
     caption = _strip_mention(message.caption, bot) if message.caption else None

@@ -105,6 +105,11 @@ def test_group_messages_are_answered_only_when_addressed() -> None:
     assert mentioned.reply_to is not None
     command = convert(update(message=text_message("/help", chat=group)))
     assert isinstance(command, Local)
+    other_bots = convert(update(message=text_message("/weather", chat=group)))
+    assert isinstance(other_bots, Ignore)
+    unknown_to_us = convert(update(message=text_message(f"/weather@{BOT_USERNAME}", chat=group)))
+    assert isinstance(unknown_to_us, Local)
+    assert unknown_to_us.key == "unknown_command"
     bot_message = message(chat=group, sender={"id": BOT_ID, "is_bot": True, "first_name": "B"})
     answer = text_message("und morgen?", chat=group, reply_to_message=bot_message)
     reply = convert(update(message=answer))

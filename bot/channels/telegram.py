@@ -257,8 +257,8 @@ class TelegramChannel:
         language = self._languages.get(action.chat_id, action.language)
         for answer in answers:
             chosen = answer.custom.get("language")
-            if chosen in ("de", "en"):
-                self._languages[action.chat_id] = chosen
+            if chosen == "de" or chosen == "en":
+                self._languages[action.chat_id] = language = chosen
             await self._send(action.chat_id, answer, action.reply_to, language)
 
     async def _send_local(self, action: Local) -> None:

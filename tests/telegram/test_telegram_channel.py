@@ -294,3 +294,17 @@ async def test_a_spoken_answer_is_sent_as_a_voice_message_after_its_text(
     (text,) = standin.sent(CHAT)
     assert text.params["text"] == "Die Toilette ist geöffnet."
     assert text.at <= voice.at
+
+
+async def test_a_language_switch_by_the_core_is_followed_by_the_channels_own_texts(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    async def switch(message: IncomingMessage) -> list[OutgoingMessage]:
+        return [OutgoingMessage("From now on in English.", custom={"language": "en"})]
+
+    await start_channel(switch)
+    standin.push(text_update("can you speak english", sender=user(CHAT, "de")))
+    await standin.wait_for(lambda: len(standin.texts(CHAT)) == 1)
+    standin.push(text_update("/privacy", sender=user(CHAT, "de")))
+    await standin.wait_for(lambda: len(standin.texts(CHAT)) == 2)
+    assert standin.texts(CHAT)[1].startswith("Privacy: I store")

@@ -96,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return _import(settings, args)
+    import uvloop  # a faster event loop for the server only; tests run on asyncio's own
+
     from cityapi.app import create_app
 
     host = args.host or settings.host
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         handler_cancellation=True,
         max_line_size=32 * 1024,
         max_field_size=32 * 1024,
+        loop=uvloop.new_event_loop(),
     )
     return 0
 

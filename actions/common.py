@@ -49,12 +49,32 @@ def _first(value: Any) -> Any:
     return value
 
 
-def entity_or_slot(tracker: Tracker, name: str) -> Optional[Any]:
-    """The latest message's entity `name`, else the slot of that name."""
+def entity_or_slot(tracker: Tracker, name: str, use_slot: bool = True) -> Optional[Any]:
+    """The latest message's entity `name`, else (when `use_slot`) the slot of that name."""
     value = latest_entity(tracker, name)
-    if value is None:
+    if value is None and use_slot:
         value = _first(tracker.get_slot(name))
     return None if value in (None, "") else value
+
+
+# The search actions and the topic each belongs to: places and their opening hours go together.
+SEARCH_TOPICS = {
+    "action_find_places": "places",
+    "action_opening_hours": "places",
+    "action_find_events": "events",
+}
+
+
+def follows_up(tracker: Tracker, topic: str) -> bool:
+    """Whether the last search in this conversation was on `topic`.
+
+    Only then do the slots of that search still count ("und in Warnemünde?"); a question on another
+    topic starts afresh, so a toilet search's district does not narrow a later question on events.
+    """
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "action" and event.get("name") in SEARCH_TOPICS:
+            return SEARCH_TOPICS[event["name"]] == topic
+    return False
 
 
 def as_float(value: Any) -> Optional[float]:

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts, timeexpr
 from actions.cityapi_client import CityApiClient, Json
-from actions.common import CityDataAction, entity_or_slot, intent_payload
+from actions.common import CityDataAction, entity_or_slot, follows_up, intent_payload
 from actions.timeexpr import BERLIN, TimeWindow
 
 logger = logging.getLogger(__name__)
@@ -78,12 +78,13 @@ class ActionFindEvents(CityDataAction):
     ) -> List[Dict[Text, Any]]:
         """Resolve the time, search, and widen to all districts when the district has nothing."""
         now = self.now()
-        when = entity_or_slot(tracker, "when")
-        district = entity_or_slot(tracker, "district")
-        category = entity_or_slot(tracker, "event_category")
+        follow = follows_up(tracker, "events")
+        when = entity_or_slot(tracker, "when", follow)
+        district = entity_or_slot(tracker, "district", follow)
+        category = entity_or_slot(tracker, "event_category", follow)
         if category not in texts.EVENT_CATEGORIES["de"]:
             category = None
-        accessibility = entity_or_slot(tracker, "accessibility")
+        accessibility = entity_or_slot(tracker, "accessibility", follow)
 
         window: Optional[TimeWindow] = None
         if when:

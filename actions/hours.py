@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
 from actions.cityapi_client import CityApiClient, Json
-from actions.common import CityDataAction, intent_payload, latest_entity
+from actions.common import CityDataAction, follows_up, intent_payload, latest_entity
 from actions.places import MAX_RESULTS, PlaceSearch, heading, heading_parts
 from actions.timeexpr import BERLIN
 
@@ -105,12 +105,12 @@ class ActionOpeningHours(CityDataAction):
         """A named place first; else the places of the asked type; else ask which place."""
         name = latest_entity(tracker, "place_name")
         type_asked_now = latest_entity(tracker, "place_type") is not None
-        if name is None and not type_asked_now:
+        if name is None and not type_asked_now and follows_up(tracker, "places"):
             name = tracker.get_slot("place_name") or None
-        if name:
-            await self._named_place(dispatcher, language, client, str(name))
-            return []
         search = PlaceSearch.from_tracker(tracker)
+        if name:
+            await self._named_place(dispatcher, language, client, str(name), search)
+            return []
         if not search.place_type:
             dispatcher.utter_message(text=texts.text(language, "ask_hours_place"))
             return []
@@ -134,15 +134,34 @@ class ActionOpeningHours(CityDataAction):
         return []
 
     async def _named_place(
-        self, dispatcher: CollectingDispatcher, language: str, client: CityApiClient, name: str
+        self,
+        dispatcher: CollectingDispatcher,
+        language: str,
+        client: CityApiClient,
+        name: str,
+        search: PlaceSearch,
     ) -> None:
-        page = await client.places(q=name, limit=MAX_RESULTS)
+        # "das Ortsamt in der Südstadt": the type and district asked now narrow the name down
+        narrowed: Dict[str, Any] = {"q": name, "limit": MAX_RESULTS}
+        if search.place_type:
+            narrowed["type"] = search.place_type
+        if search.district:
+            narrowed["district"] = search.district
+        page = await client.places(**narrowed)
+        if not page.get("items") and len(narrowed) > 2:
+            page = await client.places(q=name, limit=MAX_RESULTS)
         items = page.get("items") or []
         if not items:
             dispatcher.utter_message(text=texts.text(language, "hours_no_match", name=name))
             return
         detail = await client.place(int(items[0]["id"]))
-        others = [i for i in items[1:] if i.get("name") and i.get("name") != items[0].get("name")]
+        # other places of the same kind with a matching name may be what was meant
+        others = [
+            i
+            for i in items[1:]
+            if i.get("name") not in (None, items[0].get("name"))
+            and i.get("type") == items[0].get("type")
+        ]
         buttons = [
             {
                 "title": str(other["name"]),

@@ -2,7 +2,7 @@
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa_sdk import Tracker
@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
 from actions.cityapi_client import CityApiClient, Json, QueryValue
-from actions.common import CityDataAction, as_float, entity_or_slot, intent_payload, latest_entity
+from actions.common import (
+    CityDataAction,
+    as_float,
+    entity_or_slot,
+    follows_up,
+    intent_payload,
+    latest_entity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,23 +40,25 @@ class PlaceSearch:
     district: Optional[str]
     near: Optional[Tuple[float, float]]
     accessibility: Optional[str]
+    landmark: Optional[str] = None  # the named place `near` is the position of
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> "PlaceSearch":
         """A district named now beats a shared location, which beats an earlier district."""
-        place_type = entity_or_slot(tracker, "place_type")
-        accessibility = entity_or_slot(tracker, "accessibility")
+        follow = follows_up(tracker, "places")
+        place_type = entity_or_slot(tracker, "place_type", follow)
+        accessibility = entity_or_slot(tracker, "accessibility", follow)
         if accessibility not in ACCESS_FILTERS:
             accessibility = None
         district = latest_entity(tracker, "district")
         near = None
         if district is None:
-            lat = as_float(entity_or_slot(tracker, "latitude"))
-            lon = as_float(entity_or_slot(tracker, "longitude"))
+            lat = as_float(entity_or_slot(tracker, "latitude", follow))
+            lon = as_float(entity_or_slot(tracker, "longitude", follow))
             if lat is not None and lon is not None:
                 near = (lat, lon)
             else:
-                district = entity_or_slot(tracker, "district")
+                district = entity_or_slot(tracker, "district", follow)
         return cls(
             place_type=str(place_type) if place_type else None,
             district=str(district) if district else None,
@@ -82,7 +91,9 @@ class PlaceSearch:
 
 def heading_parts(language: str, search: PlaceSearch, wider: bool = False) -> Dict[str, str]:
     """The "what, where, filter" words of a heading or a "nothing found" sentence."""
-    if search.near is not None:
+    if search.landmark:
+        where = texts.text(language, "where_landmark", name=search.landmark)
+    elif search.near is not None:
         where = texts.text(language, "where_near_wider" if wider else "where_near")
     elif search.district:
         where = texts.text(language, "where_district", district=search.district)
@@ -213,9 +224,15 @@ class ActionFindPlaces(CityDataAction):
     ) -> List[Dict[Text, Any]]:
         """Search, then list up to three results or offer a wider search."""
         search = PlaceSearch.from_tracker(tracker)
+        name = latest_entity(tracker, "place_name")
+        if name and not search.place_type:
+            await describe_named_place(dispatcher, language, client, str(name))
+            return []
         if not search.place_type:
             ask_place_type(dispatcher, language)
             return []
+        if name and latest_entity(tracker, "district") is None:
+            search = await near_landmark(client, search, str(name))
         page = await client.places(**search.query())
         wider = False
         if not page.get("items") and search.near is not None:
@@ -289,3 +306,30 @@ def ask_place_type(dispatcher: CollectingDispatcher, language: str) -> None:
         for place_type in texts.COMMON_PLACE_TYPES
     ]
     dispatcher.utter_message(text=texts.text(language, "ask_place_type"), buttons=buttons)
+
+
+async def near_landmark(client: CityApiClient, search: PlaceSearch, name: str) -> PlaceSearch:
+    """The search moved to the named place ("Parkplatz am Hauptbahnhof"), when the city knows it."""
+    page = await client.places(q=name, limit=1)
+    items = page.get("items") or []
+    if not items or items[0].get("lat") is None or items[0].get("lon") is None:
+        return search
+    landmark = items[0]
+    position = (float(landmark["lat"]), float(landmark["lon"]))
+    return replace(search, district=None, near=position, landmark=str(landmark.get("name")))
+
+
+async def describe_named_place(
+    dispatcher: CollectingDispatcher, language: str, client: CityApiClient, name: str
+) -> None:
+    """Where a place asked for by name is, how accessible and whether it is open now."""
+    page = await client.places(q=name, limit=MAX_RESULTS)
+    items = page.get("items") or []
+    if not items:
+        dispatcher.utter_message(text=texts.text(language, "hours_no_match", name=name))
+        return
+    empty = PlaceSearch(place_type=None, district=None, near=None, accessibility=None)
+    for number, place in enumerate(items, start=1):
+        dispatcher.utter_message(
+            text=place_answer(language, number, place, empty, with_district=True)
+        )

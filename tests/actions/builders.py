@@ -31,10 +31,12 @@ def make_tracker(
     text: str = "",
     intent_ranking: Sequence[Mapping[str, Any]] | None = None,
     sender_id: str = "person-1",
+    previous_action: str | None = None,
 ) -> Tracker:
     """A tracker as the action server receives it after a user message.
 
     As Rasa does before calling an action, slots mapped from entities take the message's values.
+    `previous_action` is the last action run before this message (e.g. the search it follows up).
     """
     entity_list = [
         {"entity": name, "value": value, "extractor": "DIETClassifier"}
@@ -53,7 +55,10 @@ def make_tracker(
         "text": text,
         "intent_ranking": ranking,
     }
-    events = [{"event": "user", "text": text, "parse_data": latest_message}]
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
+    if previous_action:
+        events = [{"event": "action", "name": previous_action}, *events]
+    events.append({"event": "user", "text": text, "parse_data": latest_message})
     return Tracker(sender_id, all_slots, latest_message, events, False, None, {}, "action_listen")
 
 

@@ -131,3 +131,32 @@ async def test_in_december_searches_the_whole_month(client: CityApiClient) -> No
     )
     assert listed(answer.texts[1:]) == [e["name"] for e in page["items"][:5]]
     assert "Mittwoch, 2. Dezember, 14 Uhr" in answer.text
+
+
+async def test_a_follow_up_keeps_the_time_and_a_new_topic_forgets_the_district(
+    client: CityApiClient,
+) -> None:
+    follow_up = make_tracker(
+        intent="ask_event",
+        entities={"district": "Stadtmitte"},
+        slots={"when": "am wochenende"},
+        text="und in der innenstadt?",
+        previous_action="action_find_events",
+    )
+    after_places = make_tracker(
+        intent="ask_event",
+        entities={"when": "am wochenende"},
+        slots={"district": "Kröpeliner-Tor-Vorstadt", "accessibility": "wheelchair"},
+        previous_action="action_find_places",
+    )
+    continued = await run_action(action(client, FRIDAY_MORNING), follow_up)
+    fresh = await run_action(action(client, FRIDAY_MORNING), after_places)
+
+    assert continued.texts[0].startswith(
+        "Veranstaltungen von Samstag, 28. November, bis Sonntag, 29. November "
+        "im Stadtteil Stadtmitte:"
+    )
+    assert re.match(
+        r"Veranstaltungen von Samstag, 28\. November, bis Sonntag, 29\. November: 5 von \d+\.$",
+        fresh.texts[0],
+    )

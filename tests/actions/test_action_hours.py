@@ -56,6 +56,7 @@ async def test_the_city_library_answer_matches_its_hours(client: CityApiClient) 
         intent="ask_opening_hours",
         entities={"place_name": "Zentralbibliothek"},
         slots={"place_type": "toilet"},  # an earlier search must not get in the way
+        previous_action="action_find_places",
     )
     answer = await run_action(ActionOpeningHours(client), tracker)
 
@@ -78,6 +79,7 @@ async def test_a_type_in_a_district_lists_each_place_with_its_hours(
         intent="ask_opening_hours",
         entities={"place_type": "library", "district": "Südstadt"},
         slots={"place_name": "Prüfhaus Heute"},  # an older name is not what is asked now
+        previous_action="action_opening_hours",
     )
     answer = await run_action(ActionOpeningHours(client), tracker)
 
@@ -116,3 +118,16 @@ async def test_without_a_place_the_person_is_asked_which(client: CityApiClient) 
         ActionOpeningHours(client), make_tracker(intent="ask_opening_hours", language="en")
     )
     assert answer.texts == ["Which place would you like the opening hours for?"]
+
+
+async def test_a_type_and_district_narrow_a_name_down(client: CityApiClient) -> None:
+    tracker = make_tracker(
+        intent="ask_opening_hours",
+        entities={"place_name": "ortsamt", "place_type": "citizen_office", "district": "Südstadt"},
+        text="wann hat das ortsamt in der südstadt offen",
+    )
+    answer = await run_action(ActionOpeningHours(client), tracker)
+
+    office = (await client.places(type="citizen_office", district="Südstadt"))["items"][0]
+    assert answer.texts[0].startswith(office["name"])
+    assert answer.buttons == []

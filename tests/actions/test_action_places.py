@@ -54,6 +54,7 @@ async def test_places_near_a_shared_location_come_nearest_first_with_distance_in
         entities={"place_type": "toilet"},
         slots={"latitude": NEUER_MARKT[0], "longitude": NEUER_MARKT[1], "district": "Warnemünde"},
         text="Wo ist die nächste Toilette?",
+        previous_action="action_find_places",
     )
     answer = await run_action(ActionFindPlaces(client), tracker)
 
@@ -70,6 +71,7 @@ async def test_english_answer_for_a_location(client: CityApiClient) -> None:
         entities={"place_type": "defibrillator", "latitude": NEUER_MARKT[0]},
         slots={"longitude": NEUER_MARKT[1]},
         language="en",
+        previous_action="action_find_places",
     )
     answer = await run_action(ActionFindPlaces(client), tracker)
 
@@ -111,7 +113,11 @@ async def test_nothing_in_the_district_offers_the_neighbour_and_the_surroundings
     # tapping "around Biestow" finds the nearest libraries, with their distance
     around = await run_action(
         ActionFindPlaces(client),
-        tracker_from_payload(answer.buttons[1]["payload"], slots={"district": "Biestow"}),
+        tracker_from_payload(
+            answer.buttons[1]["payload"],
+            slots={"district": "Biestow"},
+            previous_action="action_find_places",
+        ),
     )
     assert listed(around.text)
     assert "Entfernung: " in around.text
@@ -164,6 +170,7 @@ async def test_nothing_close_widens_the_circle_and_says_so(client: CityApiClient
         intent="share_location",
         entities={"latitude": biestow[0], "longitude": biestow[1]},
         slots={"place_type": "beach"},
+        previous_action="action_find_places",
     )
     answer = await run_action(ActionFindPlaces(client), tracker)
 
@@ -181,3 +188,52 @@ async def test_nothing_close_widens_the_circle_and_says_so(client: CityApiClient
         "Im Umkreis von zwei Kilometern habe ich nichts gefunden.",
         "Ich habe keine Treffer für Strände im Umkreis von zehn Kilometern.",
     ]
+
+
+async def test_a_place_asked_for_by_name_is_described(client: CityApiClient) -> None:
+    tracker = make_tracker(
+        entities={"place_name": "stadtbibliothek"}, text="wo ist die stadtbibliothek"
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    page = await client.places(q="stadtbibliothek", limit=3)
+    assert listed(answer.text) == [p["name"] for p in page["items"]]
+    first = page["items"][0]
+    assert f"{first['address']}, Stadtteil {first['district']}." in answer.texts[0]
+    assert re.search(r"Jetzt (geöffnet|geschlossen)\.", answer.texts[0])
+
+
+async def test_places_near_a_named_landmark(client: CityApiClient) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "disabled_parking", "place_name": "hauptbahnhof"},
+        text="ich brauch nen parkplatz für behinderte am hauptbahnhof",
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    landmark = (await client.places(q="hauptbahnhof", limit=1))["items"][0]
+    assert answer.texts[0].startswith(
+        f"Behindertenparkplätze in der Nähe von {landmark['name']}, die nächsten zuerst:"
+    )
+    near = f"{landmark['lat']},{landmark['lon']}"
+    page = await client.places(type="disabled_parking", near=near, limit=3)
+    assert listed(answer.text) == [p["name"] for p in page["items"]]
+
+
+async def test_a_new_question_does_not_inherit_another_topics_search(
+    client: CityApiClient,
+) -> None:
+    after_events = make_tracker(
+        entities={"place_type": "playground"},
+        slots={"district": "Biestow", "accessibility": "wheelchair"},
+        previous_action="action_find_events",
+    )
+    follow_up = make_tracker(
+        entities={"place_type": "playground"},
+        slots={"district": "Biestow"},
+        previous_action="action_find_places",
+    )
+    fresh = await run_action(ActionFindPlaces(client), after_events)
+    continued = await run_action(ActionFindPlaces(client), follow_up)
+
+    assert fresh.texts[0].startswith("Spielplätze in Rostock:")
+    assert continued.texts[0] == "Spielplätze im Stadtteil Biestow: ein Treffer."

@@ -307,6 +307,7 @@ class Stack:
                 service.start()
             self._wait_healthy([self.cityapi, self.actions, self.gateway], SERVICE_START_TIMEOUT_S)
             self._wait_healthy([self.rasa], RASA_START_TIMEOUT_S)
+            self._warm_up()
         except BaseException as exc:
             logs = self.logs()
             self.close()
@@ -432,6 +433,17 @@ class Stack:
             if result.returncode != 0:
                 tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
                 raise StackError(f"cityapi {' '.join(args)} failed:\n{tail}")
+
+    def _warm_up(self) -> None:
+        # Rasa's first predictions and the action server's first city API calls are slow (graph
+        # building, imports, cold caches); one round trip keeps that out of tests and figures.
+        for text in ("hallo", "wo ist eine toilette in der südstadt", "was ist heute los"):
+            http_json(
+                "POST",
+                self.rasa.url + "/webhooks/rest/webhook",
+                {"sender": "stack-warm-up", "message": text},
+                timeout=120,
+            )
 
     def _wait_healthy(self, services: list[Service], timeout: float) -> None:
         deadline = time.monotonic() + timeout

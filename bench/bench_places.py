@@ -31,14 +31,17 @@ CONNECTIONS = 16
 TARGET_P50_MS = 5.0
 TARGET_RPS = 400.0
 
+# The same server set-up as ours (uvloop, no access log), with a handler that does no work.
 BARE_SERVER = """
 import sys
+import uvloop
 from aiohttp import web
 async def handler(request):
     return web.json_response({"items": [], "total": 0, "limit": 20, "offset": 0})
 app = web.Application()
 app.router.add_get("/places", handler)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None,
+            loop=uvloop.new_event_loop())
 """
 
 # The client runs in its own process so it does not share a GIL with what it measures.
@@ -180,7 +183,14 @@ def make_places(database_url: str) -> None:
     engine.dispose()
 
 
-def run_load(base: str, mode: str, seconds: float) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    # user + system time of a process from /proc (Linux), in seconds
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_load(base: str, mode: str, seconds: float, server_pid: int) -> dict[str, float]:
+    cpu_before = cpu_seconds(server_pid)
     out = subprocess.run(
         [
             sys.executable,
@@ -197,6 +207,7 @@ def run_load(base: str, mode: str, seconds: float) -> dict[str, float]:
         capture_output=True,
         text=True,
     )
+    server_cpu = cpu_seconds(server_pid) - cpu_before
     data = json.loads(out.stdout)
     lat = sorted(data["lat_ms"])
     if data["n_errors"]:
@@ -206,6 +217,8 @@ def run_load(base: str, mode: str, seconds: float) -> dict[str, float]:
         "rps": data["n"] / data["elapsed"],
         "p50": statistics.median(lat),
         "p99": lat[int(len(lat) * 0.99) - 1],
+        # includes the 50 warm-up requests; CPU per request is what a shared machine can't blur
+        "cpu_ms": server_cpu * 1000 / (data["n"] + 50),
     }
 
 
@@ -233,16 +246,22 @@ def main() -> int:
             wait_ready(f"http://127.0.0.1:{ours_port}/healthz", ours)
             wait_ready(f"http://127.0.0.1:{bare_port}/places", bare)
             results = {}
-            for label, port in (("bare aiohttp", bare_port), ("city data API", ours_port)):
+            servers = (
+                ("bare aiohttp", bare_port, bare.pid),
+                ("city data API", ours_port, ours.pid),
+            )
+            for label, port, pid in servers:
                 base = f"http://127.0.0.1:{port}"
-                open_phase = run_load(base, "open", OPEN_SECONDS)
-                closed = run_load(base, "closed", CLOSED_SECONDS)
+                open_phase = run_load(base, "open", OPEN_SECONDS, pid)
+                closed = run_load(base, "closed", CLOSED_SECONDS, pid)
                 results[label] = (open_phase, closed)
                 print(
                     f"{label:14s}  at {RATE} req/s offered: p50 {open_phase['p50']:.2f} ms, "
                     f"p99 {open_phase['p99']:.2f} ms, achieved {open_phase['rps']:.0f} req/s | "
                     f"{CONNECTIONS} connections flat out: {closed['rps']:.0f} req/s, "
-                    f"p50 {closed['p50']:.2f} ms, p99 {closed['p99']:.2f} ms"
+                    f"p50 {closed['p50']:.2f} ms, p99 {closed['p99']:.2f} ms | "
+                    f"server CPU {closed['cpu_ms']:.2f} ms/request "
+                    f"(one core: ~{1000 / closed['cpu_ms']:.0f} req/s)"
                 )
         finally:
             for proc in (ours, bare):
@@ -251,8 +270,11 @@ def main() -> int:
     (o_open, o_closed), (b_open, b_closed) = results["city data API"], results["bare aiohttp"]
     print(
         f"ratio ours/bare: p50 at {RATE} req/s x{o_open['p50'] / b_open['p50']:.2f}, "
-        f"sustained req/s {o_closed['rps'] / b_closed['rps']:.2f}"
+        f"sustained req/s {o_closed['rps'] / b_closed['rps']:.2f}, "
+        f"CPU per request x{o_closed['cpu_ms'] / b_closed['cpu_ms']:.2f}"
     )
+    load1, _, _ = os.getloadavg()
+    print(f"machine load average during the run: {load1:.1f} on {os.cpu_count()} cores")
     ok = o_open["p50"] <= TARGET_P50_MS and o_closed["rps"] >= TARGET_RPS
     print(
         f"targets: p50 <= {TARGET_P50_MS} ms at {RATE} req/s"

@@ -40,6 +40,7 @@ DATABASE = web.AppKey("database", Database)
 MAX_ID = 2**31 - 1
 MAX_EVENT_WINDOW = timedelta(days=366)
 
+
 def _json(body: Any, status: int = 200) -> web.Response:
     # orjson: the places answer is ~10 KB of JSON; encoding it is a visible share of a request
     return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")

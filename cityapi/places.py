@@ -162,15 +162,17 @@ class PlaceStore:
         self._pages: dict[tuple[Any, ...], Select[Any]] = {}
         self._counts: dict[tuple[Any, ...], Select[Any]] = {}
 
-    def _candidate_query(self, shape: tuple[Any, ...]) -> Select[Any]:
-        if shape not in self._candidates:
+    def _candidate_query(self, shape: tuple[Any, ...], with_hours: bool) -> Select[Any]:
+        # Without an hours filter only id, lat and lon are read: the covering index answers alone.
+        key = (*shape, with_hours)
+        if key not in self._candidates:
             c = places.c
-            self._candidates[shape] = (
-                select(c.id, c.lat, c.lon, c.opening_hours)
-                .where(_where(shape))
-                .order_by(c.sort_name, c.id)
-            )
-        return self._candidates[shape]
+            columns = [c.id, c.lat, c.lon, *([c.opening_hours] if with_hours else [])]
+            query = select(*columns).where(_where(shape))
+            if not shape[1]:  # no distance to sort by: keep the name order
+                query = query.order_by(c.sort_name, c.id)
+            self._candidates[key] = query
+        return self._candidates[key]
 
     def _page_query(self, shape: tuple[Any, ...]) -> Select[Any]:
         if shape not in self._pages:
@@ -198,7 +200,8 @@ class PlaceStore:
                 return [place_json(row, now) for row in rows], int(rows[0]["total"])
             counted = await self._db.fetch_plain(self._counts[shape], params)
             return [], int(counted[0]["n"])
-        candidates = await self._db.fetch_plain(self._candidate_query(shape), params)
+        with_hours = f.open_at is not None
+        candidates = await self._db.fetch_plain(self._candidate_query(shape, with_hours), params)
         if f.near is not None:
             points = [(row["lat"], row["lon"]) for row in candidates]
             distances = within(f.near[0], f.near[1], f.radius_m, points)
@@ -212,7 +215,7 @@ class PlaceStore:
                 continue
             matches.append((distance, row["id"]))
         if f.near is not None:
-            matches.sort(key=lambda m: m[0] or 0.0)
+            matches.sort(key=lambda m: (m[0] or 0.0, m[1]))
         page = matches[f.offset : f.offset + f.limit]
         if not page:
             return [], len(matches)

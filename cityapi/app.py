@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -14,6 +14,7 @@ from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
 from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
+from cityapi.hours import holiday_name
 from cityapi.openapi import openapi_document
 from cityapi.params import (
     EVENTS_PARAMS,
@@ -215,6 +216,10 @@ async def locate_district(request: web.Request) -> web.Response:
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
+    # The holiday calendar builds each year's dates on first use; do it before the first request.
+    this_year = datetime.now(UTC).year
+    for year in (this_year, this_year + 1):
+        holiday_name(date(year, 1, 1))
     db = Database(settings.database_url, settings.db_timeout_s)
     app[DATABASE] = db
     app[PLACES] = PlaceStore(db)

@@ -118,6 +118,17 @@ class Database:
             self._plain = conn
         return self._plain
 
+    async def change_marker(self) -> int | None:
+        """A number that changes whenever another connection commits (SQLite); None elsewhere."""
+        if self._sync is None:
+            return None
+        try:
+            row = self._plain_connection().execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            self._plain = None
+            raise
+        return int(row[0])
+
     async def ping(self) -> None:
         """Raise when the database does not answer or lacks the schema."""
         await self.fetch(text("SELECT id FROM places LIMIT 1"))

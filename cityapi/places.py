@@ -23,13 +23,7 @@ from cityapi.text import search_words
 _COLUMNS = [c for c in places.c if c.name not in ("search_text", "sort_name", "updated_at")]
 _BY_ID = select(*_COLUMNS).where(places.c.id == bindparam("id"))
 _BY_IDS: dict[int, Select[Any]] = {}
-_BOOLEANS = (
-    "wheelchair_toilet",
-    "euro_key",
-    "tactile_paving",
-    "induction_loop",
-    "step_free_entrance",
-)
+_CACHE_MAX = 50_000
 
 
 def _by_ids(n: int) -> Select[Any]:
@@ -68,11 +62,9 @@ class PlaceFilter:
     offset: int = 0
 
 
-def place_json(
-    row: Mapping[str, Any], now: datetime, distance_m: float | None = None
-) -> dict[str, Any]:
-    """A database row as the contract's Place."""
-    item: dict[str, Any] = {
+def _static_json(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a Place that do not depend on the request."""
+    return {
         "id": row["id"],
         "type": row["type"],
         "name": row["name"],
@@ -96,10 +88,23 @@ def place_json(
             "notes": row["accessibility_notes"],
         },
     }
+
+
+def _with_request_parts(
+    static: dict[str, Any], now: datetime, distance_m: float | None
+) -> dict[str, Any]:
+    item = dict(static)  # nested objects are shared and never changed
     if distance_m is not None:
         item["distance_m"] = round(distance_m, 1)
-    item["open_now"] = open_at(row["opening_hours"], now)
+    item["open_now"] = open_at(static["opening_hours"], now)
     return item
+
+
+def place_json(
+    row: Mapping[str, Any], now: datetime, distance_m: float | None = None
+) -> dict[str, Any]:
+    """A database row as the contract's Place."""
+    return _with_request_parts(_static_json(row), now, distance_m)
 
 
 def _shape(f: PlaceFilter) -> tuple[Any, ...]:
@@ -161,6 +166,25 @@ class PlaceStore:
         self._candidates: dict[tuple[Any, ...], Select[Any]] = {}
         self._pages: dict[tuple[Any, ...], Select[Any]] = {}
         self._counts: dict[tuple[Any, ...], Select[Any]] = {}
+        # Place JSON by id, for SQLite only: dropped whenever another connection (an import)
+        # commits, which `PRAGMA data_version` tells us for the price of one tiny query.
+        self._static: dict[int, dict[str, Any]] = {}
+        self._marker: int | None = None
+
+    async def _statics(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        marker = await self._db.change_marker()
+        if marker is None or marker != self._marker or len(self._static) > _CACHE_MAX:
+            self._static.clear()
+            self._marker = marker
+        missing = [i for i in ids if i not in self._static]
+        if missing:
+            params = {f"id_{n}": i for n, i in enumerate(missing)}
+            for row in await self._db.fetch_plain(_by_ids(len(missing)), params):
+                self._static[row["id"]] = _static_json(row)
+        found = {i: self._static[i] for i in ids if i in self._static}
+        if marker is None:
+            self._static.clear()  # nothing tells us when PostgreSQL changes: keep nothing
+        return found
 
     def _candidate_query(self, shape: tuple[Any, ...], with_hours: bool) -> Select[Any]:
         # Without an hours filter only id, lat and lon are read: the covering index answers alone.
@@ -219,9 +243,10 @@ class PlaceStore:
         page = matches[f.offset : f.offset + f.limit]
         if not page:
             return [], len(matches)
-        ids = {f"id_{n}": i for n, (_, i) in enumerate(page)}
-        full = {row["id"]: row for row in await self._db.fetch_plain(_by_ids(len(ids)), ids)}
-        items = [place_json(full[i], now, distance) for distance, i in page if i in full]
+        statics = await self._statics([i for _, i in page])
+        items = [
+            _with_request_parts(statics[i], now, distance) for distance, i in page if i in statics
+        ]
         return items, len(matches)
 
     async def get(self, place_id: int, now: datetime) -> dict[str, Any] | None:

@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import create_engine, select
 
+from cityapi.app import create_app
 from cityapi.districts import DistrictRegistry
 from cityapi.importers.records import ImportFileError
 from cityapi.importers.runner import run_import
 from cityapi.schema import events, places
-from cityapi.settings import sync_url
+from cityapi.settings import CityApiSettings, sync_url
 from tests.cityapi.helpers import BACKENDS, DatabaseFactory
 
 HEADER = (
@@ -255,3 +257,25 @@ def test_schema_org_event_json_ld(
     again = run_import(empty_url, "jsonld", path, districts, source="test:jsonld")
     assert again.unchanged == 1
     assert again.created == again.updated == 0
+
+
+async def test_a_running_service_sees_a_reimport_at_once(
+    empty_url: str, districts: DistrictRegistry, tmp_path: Path
+) -> None:
+    row = "live-1,12.1105,54.0890,KTV,Doberaner Straße,7,,18057,false,WC-Anlage,Stadt,24/7"
+    path = write(tmp_path, "live.csv", f"{HEADER}\n{row}\n")
+    run_import(empty_url, "toiletten", path, districts, source="test:live")
+    client = TestClient(TestServer(create_app(CityApiSettings(DATABASE_URL=empty_url), districts)))
+    await client.start_server()
+    try:
+        query = {"near": "54.0890,12.1105", "radius": "100", "type": "toilet"}
+        before = await (await client.get("/places", params=query)).json()
+        assert [p["name"] for p in before["items"]] == ["WC-Anlage Doberaner Straße"]
+        assert before["items"][0]["accessibility"]["wheelchair"] == "no"
+        path.write_text(f"{HEADER}\n{row.replace('false,WC-Anlage', 'true,Toilettenhaus')}\n")
+        run_import(empty_url, "toiletten", path, districts, source="test:live")
+        after = await (await client.get("/places", params=query)).json()
+        assert [p["name"] for p in after["items"]] == ["Toilettenhaus Doberaner Straße"]
+        assert after["items"][0]["accessibility"]["wheelchair"] == "yes"
+    finally:
+        await client.close()

@@ -87,7 +87,10 @@ def import_sample(
     """Load the shipped sample (data/sample/manifest.json), events moved to start around `today`."""
     sample_dir = data_dir / "sample"
     manifest = json.loads((sample_dir / "manifest.json").read_text(encoding="utf-8"))
-    shift = (today - date.fromisoformat(manifest["anchor_date"])).days
+    # Whole weeks, so that a Sunday tour stays on a Sunday: the anchor (a Monday) moves to the
+    # Monday of this week, and the sample's three weeks of events cover today, this weekend and
+    # next week whatever the weekday.
+    shift = (today - date.fromisoformat(manifest["anchor_date"])).days // 7 * 7
     reports = []
     for entry in manifest["files"]:
         reports.append(

@@ -6,7 +6,7 @@ Writes toiletten.csv (OpenData.HRO's published columns), one GeoJSON per place t
 field names plus OSM accessibility keys), veranstaltungen.ics (iCalendar) and veranstaltungen.jsonld
 (schema.org Event) and manifest.json. Everything is sample data: real street names and a few real
 landmarks, but invented details. Event dates are written relative to ANCHOR;
-`python -m cityapi import sample` moves them by (today - ANCHOR) days, so "today",
+`python -m cityapi import sample` moves them by whole weeks to the current week, so "today",
 "this weekend" and "next week" always have events.
 """
 

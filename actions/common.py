@@ -42,39 +42,36 @@ def latest_entity(tracker: Tracker, name: str) -> Optional[Any]:
     return None
 
 
-def _first(value: Any) -> Any:
-    # A list slot (several entities of one kind) counts by its first value.
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
-
-
-def entity_or_slot(tracker: Tracker, name: str, use_slot: bool = True) -> Optional[Any]:
-    """The latest message's entity `name`, else (when `use_slot`) the slot of that name."""
-    value = latest_entity(tracker, name)
-    if value is None and use_slot:
-        value = _first(tracker.get_slot(name))
-    return None if value in (None, "") else value
-
-
 # The search actions and the topic each belongs to: places and their opening hours go together.
 SEARCH_TOPICS = {
     "action_find_places": "places",
     "action_opening_hours": "places",
     "action_find_events": "events",
 }
+RESET_ACTION = "action_reset_search"
 
 
-def follows_up(tracker: Tracker, topic: str) -> bool:
-    """Whether the last search in this conversation was on `topic`.
+def said(tracker: Tracker, name: str, topic: str) -> Optional[Any]:
+    """Entity `name` of the latest message, else as last said while talking about `topic`.
 
-    Only then do the slots of that search still count ("und in Warnemünde?"); a question on another
-    topic starts afresh, so a toilet search's district does not narrow a later question on events.
+    Earlier messages count only back to the last search on another topic (or a reset): "und in
+    Warnemünde?" refines the current search, while a toilet search's district does not narrow a
+    later question on events. Slots are not used for this, as they never forget.
     """
+    value = latest_entity(tracker, name)
+    if value is not None:
+        return value
     for event in reversed(tracker.events or []):
-        if event.get("event") == "action" and event.get("name") in SEARCH_TOPICS:
-            return SEARCH_TOPICS[event["name"]] == topic
-    return False
+        kind = event.get("event")
+        if kind == "action":
+            action = event.get("name")
+            if action == RESET_ACTION or SEARCH_TOPICS.get(action, topic) != topic:
+                return None
+        elif kind == "user":
+            for entity in (event.get("parse_data") or {}).get("entities") or []:
+                if entity.get("entity") == name and entity.get("value") not in (None, ""):
+                    return entity.get("value")
+    return None
 
 
 def as_float(value: Any) -> Optional[float]:

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts, timeexpr
 from actions.cityapi_client import CityApiClient, Json
-from actions.common import CityDataAction, entity_or_slot, follows_up, intent_payload
+from actions.common import CityDataAction, intent_payload, said
 from actions.timeexpr import BERLIN, TimeWindow
 
 logger = logging.getLogger(__name__)
@@ -78,13 +78,12 @@ class ActionFindEvents(CityDataAction):
     ) -> List[Dict[Text, Any]]:
         """Resolve the time, search, and widen to all districts when the district has nothing."""
         now = self.now()
-        follow = follows_up(tracker, "events")
-        when = entity_or_slot(tracker, "when", follow)
-        district = entity_or_slot(tracker, "district", follow)
-        category = entity_or_slot(tracker, "event_category", follow)
+        when = said(tracker, "when", "events")
+        district = said(tracker, "district", "events")
+        category = said(tracker, "event_category", "events")
         if category not in texts.EVENT_CATEGORIES["de"]:
             category = None
-        accessibility = entity_or_slot(tracker, "accessibility", follow)
+        accessibility = said(tracker, "accessibility", "events")
 
         window: Optional[TimeWindow] = None
         if when:

@@ -10,8 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
 from actions.cityapi_client import CityApiClient, Json
-from actions.common import CityDataAction, follows_up, intent_payload, latest_entity
-from actions.places import MAX_RESULTS, PlaceSearch, heading, heading_parts
+from actions.common import CityDataAction, intent_payload, said
+from actions.places import (
+    MAX_RESULTS,
+    PlaceSearch,
+    heading,
+    heading_parts,
+    place_name,
+    type_named_now,
+)
 from actions.timeexpr import BERLIN
 
 logger = logging.getLogger(__name__)
@@ -103,10 +110,10 @@ class ActionOpeningHours(CityDataAction):
         client: CityApiClient,
     ) -> List[Dict[Text, Any]]:
         """A named place first; else the places of the asked type; else ask which place."""
-        name = latest_entity(tracker, "place_name")
-        type_asked_now = latest_entity(tracker, "place_type") is not None
-        if name is None and not type_asked_now and follows_up(tracker, "places"):
-            name = tracker.get_slot("place_name") or None
+        name = place_name(tracker)
+        if name is None and type_named_now(tracker) is None:
+            remembered = said(tracker, "place_name", "places")
+            name = str(remembered) if remembered else None
         search = PlaceSearch.from_tracker(tracker)
         if name:
             await self._named_place(dispatcher, language, client, str(name), search)

@@ -10,14 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
 from actions.cityapi_client import CityApiClient, Json, QueryValue
-from actions.common import (
-    CityDataAction,
-    as_float,
-    entity_or_slot,
-    follows_up,
-    intent_payload,
-    latest_entity,
-)
+from actions.common import CityDataAction, as_float, intent_payload, latest_entity, said
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +38,19 @@ class PlaceSearch:
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> "PlaceSearch":
         """A district named now beats a shared location, which beats an earlier district."""
-        follow = follows_up(tracker, "places")
-        place_type = entity_or_slot(tracker, "place_type", follow)
-        accessibility = entity_or_slot(tracker, "accessibility", follow)
+        place_type = type_named_now(tracker) or said(tracker, "place_type", "places")
+        accessibility = said(tracker, "accessibility", "places")
         if accessibility not in ACCESS_FILTERS:
             accessibility = None
         district = latest_entity(tracker, "district")
         near = None
         if district is None:
-            lat = as_float(entity_or_slot(tracker, "latitude", follow))
-            lon = as_float(entity_or_slot(tracker, "longitude", follow))
+            lat = as_float(said(tracker, "latitude", "places"))
+            lon = as_float(said(tracker, "longitude", "places"))
             if lat is not None and lon is not None:
                 near = (lat, lon)
             else:
-                district = entity_or_slot(tracker, "district", follow)
+                district = said(tracker, "district", "places")
         return cls(
             place_type=str(place_type) if place_type else None,
             district=str(district) if district else None,
@@ -224,15 +216,15 @@ class ActionFindPlaces(CityDataAction):
     ) -> List[Dict[Text, Any]]:
         """Search, then list up to three results or offer a wider search."""
         search = PlaceSearch.from_tracker(tracker)
-        name = latest_entity(tracker, "place_name")
-        if name and not search.place_type:
-            await describe_named_place(dispatcher, language, client, str(name))
+        name = place_name(tracker)
+        if name and type_named_now(tracker) is None:
+            await describe_named_place(dispatcher, language, client, name)
             return []
         if not search.place_type:
             ask_place_type(dispatcher, language)
             return []
         if name and latest_entity(tracker, "district") is None:
-            search = await near_landmark(client, search, str(name))
+            search = await near_landmark(client, search, name)
         page = await client.places(**search.query())
         wider = False
         if not page.get("items") and search.near is not None:
@@ -296,6 +288,23 @@ class ActionFindPlaces(CityDataAction):
         dispatcher.utter_message(text=sentence, buttons=buttons)
 
 
+def place_name(tracker: Tracker) -> Optional[str]:
+    """The place named in the latest message; a place type's word is not a name."""
+    name = latest_entity(tracker, "place_name")
+    if name is None or str(name) in texts.PLACE_TYPES["de"]:
+        # the NLU's synonyms map "ortsamt" to citizen_office even inside a place_name
+        return None
+    return str(name)
+
+
+def type_named_now(tracker: Tracker) -> Optional[str]:
+    """The place type asked for in the latest message (also when it came as a place_name)."""
+    for candidate in (latest_entity(tracker, "place_type"), latest_entity(tracker, "place_name")):
+        if candidate is not None and str(candidate) in texts.PLACE_TYPES["de"]:
+            return str(candidate)
+    return None
+
+
 def ask_place_type(dispatcher: CollectingDispatcher, language: str) -> None:
     """Ask which kind of place, offering the common ones as buttons."""
     buttons = [
@@ -314,9 +323,10 @@ async def near_landmark(client: CityApiClient, search: PlaceSearch, name: str) -
     items = page.get("items") or []
     if not items or items[0].get("lat") is None or items[0].get("lon") is None:
         return search
-    landmark = items[0]
-    position = (float(landmark["lat"]), float(landmark["lon"]))
-    return replace(search, district=None, near=position, landmark=str(landmark.get("name")))
+    position = (float(items[0]["lat"]), float(items[0]["lon"]))
+    # said as the person named it: the match may be a defibrillator *at* the Hauptbahnhof
+    label = name.strip()
+    return replace(search, district=None, near=position, landmark=label[:1].upper() + label[1:])
 
 
 async def describe_named_place(

@@ -22,6 +22,15 @@ ENTITY_SLOTS = (
 )
 
 
+def _user_event(intent: str, entities: Mapping[str, Any], text: str) -> dict[str, Any]:
+    parse_data = {
+        "intent": {"name": intent, "confidence": 0.95},
+        "entities": [{"entity": k, "value": v} for k, v in entities.items()],
+        "text": text,
+    }
+    return {"event": "user", "text": text, "parse_data": parse_data}
+
+
 def make_tracker(
     *,
     intent: str = "ask_place",
@@ -31,12 +40,12 @@ def make_tracker(
     text: str = "",
     intent_ranking: Sequence[Mapping[str, Any]] | None = None,
     sender_id: str = "person-1",
-    previous_action: str | None = None,
+    earlier: Sequence[tuple[Mapping[str, Any], str]] = (),
 ) -> Tracker:
     """A tracker as the action server receives it after a user message.
 
-    As Rasa does before calling an action, slots mapped from entities take the message's values.
-    `previous_action` is the last action run before this message (e.g. the search it follows up).
+    `earlier` are the turns before: the entities of each message and the action that answered it.
+    As Rasa does, every slot mapped from an entity holds the last value said in any turn.
     """
     entity_list = [
         {"entity": name, "value": value, "extractor": "DIETClassifier"}
@@ -44,10 +53,14 @@ def make_tracker(
     ]
     all_slots: dict[str, Any] = {name: None for name in ENTITY_SLOTS}
     all_slots["language"] = language
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
+    for said_before, answered_by in earlier:
+        events.append(_user_event("ask", said_before, "…"))
+        events.append({"event": "action", "name": answered_by})
+        events.append({"event": "action", "name": "action_listen"})
+        all_slots.update({k: v for k, v in said_before.items() if k in ENTITY_SLOTS})
+    all_slots.update({k: v for k, v in (entities or {}).items() if k in ENTITY_SLOTS})
     all_slots.update(slots or {})
-    for name, value in (entities or {}).items():
-        if name in ENTITY_SLOTS:
-            all_slots[name] = value
     ranking = list(intent_ranking or [{"name": intent, "confidence": 0.95}])
     latest_message = {
         "intent": {"name": intent, "confidence": ranking[0]["confidence"]},
@@ -55,9 +68,6 @@ def make_tracker(
         "text": text,
         "intent_ranking": ranking,
     }
-    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
-    if previous_action:
-        events = [{"event": "action", "name": previous_action}, *events]
     events.append({"event": "user", "text": text, "parse_data": latest_message})
     return Tracker(sender_id, all_slots, latest_message, events, False, None, {}, "action_listen")
 

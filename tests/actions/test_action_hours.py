@@ -55,8 +55,8 @@ async def test_the_city_library_answer_matches_its_hours(client: CityApiClient) 
     tracker = make_tracker(
         intent="ask_opening_hours",
         entities={"place_name": "Zentralbibliothek"},
-        slots={"place_type": "toilet"},  # an earlier search must not get in the way
-        previous_action="action_find_places",
+        # an earlier search must not get in the way
+        earlier=[({"place_type": "toilet", "district": "Südstadt"}, "action_find_places")],
     )
     answer = await run_action(ActionOpeningHours(client), tracker)
 
@@ -78,8 +78,8 @@ async def test_a_type_in_a_district_lists_each_place_with_its_hours(
     tracker = make_tracker(
         intent="ask_opening_hours",
         entities={"place_type": "library", "district": "Südstadt"},
-        slots={"place_name": "Prüfhaus Heute"},  # an older name is not what is asked now
-        previous_action="action_opening_hours",
+        # an older name is not what is asked now
+        earlier=[({"place_name": "Prüfhaus Heute"}, "action_opening_hours")],
     )
     answer = await run_action(ActionOpeningHours(client), tracker)
 

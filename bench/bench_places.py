@@ -27,6 +27,7 @@ N_PLACES = 10_000
 RATE = 400  # requests/s of the open-loop phase
 OPEN_SECONDS = 8.0
 CLOSED_SECONDS = 8.0
+WARMUP_SECONDS = 3.0
 CONNECTIONS = 16
 TARGET_P50_MS = 5.0
 TARGET_RPS = 400.0
@@ -252,6 +253,7 @@ def main() -> int:
             )
             for label, port, pid in servers:
                 base = f"http://127.0.0.1:{port}"
+                run_load(base, "closed", WARMUP_SECONDS, pid)  # caches filled, code paths warm
                 open_phase = run_load(base, "open", OPEN_SECONDS, pid)
                 closed = run_load(base, "closed", CLOSED_SECONDS, pid)
                 results[label] = (open_phase, closed)

@@ -50,13 +50,13 @@ def _json(body: Any, status: int = 200) -> web.Response:
 class HealthCheck:
     """Answers whether the database answers."""
 
-    def __init__(self, app: web.Application):
-        self._app = app
+    def __init__(self, db: Database):
+        self._db = db
 
     async def database_ok(self) -> bool:
         """Run a trivial query; False (not an exception) when the database is away."""
         try:
-            await self._app[DATABASE].ping()
+            await self._db.ping()
         except Exception as exc:  # any failure means "not healthy" here
             log.warning("health check: database unavailable (%s)", type(exc).__name__)
             return False
@@ -224,7 +224,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[DATABASE] = db
     app[PLACES] = PlaceStore(db)
     app[EVENTS] = EventStore(db)
-    app[HEALTH] = HealthCheck(app)
+    app[HEALTH] = HealthCheck(db)
     yield
     await db.dispose()
 

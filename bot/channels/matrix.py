@@ -344,7 +344,8 @@ class MatrixChannel:
     async def _handle_event(self, room: MatrixRoom, event: Any) -> None:
         own = self.settings.user_id
         if isinstance(event, MegolmEvent):
-            await self._on_undecryptable(room, event)
+            if event.sender != own:
+                await self._on_undecryptable(room, event)
             return
         source = getattr(event, "source", None)
         if not isinstance(source, Mapping):

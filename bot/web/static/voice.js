@@ -81,7 +81,9 @@
   }
 
   function start() {
-    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (stream) {
+    // The browser's echo cancelling and noise suppression smear speech for a recogniser.
+    var constraints = { audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: true } };
+    navigator.mediaDevices.getUserMedia(constraints).then(function (stream) {
       var mime = pickMime();
       var recorder = mime ? new MediaRecorder(stream, { mimeType: mime }) : new MediaRecorder(stream);
       state.recorder = recorder;

@@ -51,6 +51,17 @@ SEARCH_TOPICS = {
 RESET_ACTION = "action_reset_search"
 
 
+def last_topic(tracker: Tracker) -> Optional[str]:
+    """The topic of the last search in this conversation ("places", "events"), if any."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "action":
+            if event.get("name") == RESET_ACTION:
+                return None
+            if event.get("name") in SEARCH_TOPICS:
+                return SEARCH_TOPICS[event["name"]]
+    return None
+
+
 def said(tracker: Tracker, name: str, topic: str) -> Optional[Any]:
     """Entity `name` of the latest message, else as last said while talking about `topic`.
 

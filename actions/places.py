@@ -10,7 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
 from actions.cityapi_client import CityApiClient, Json, QueryValue
-from actions.common import CityDataAction, as_float, intent_payload, latest_entity, said
+from actions.common import (
+    CityDataAction,
+    as_float,
+    intent_payload,
+    last_topic,
+    latest_entity,
+    said,
+)
+from actions.events import ActionFindEvents
 
 logger = logging.getLogger(__name__)
 
@@ -221,6 +229,11 @@ class ActionFindPlaces(CityDataAction):
             await describe_named_place(dispatcher, language, client, name)
             return []
         if not search.place_type:
+            if last_topic(tracker) == "events" and _refines_events(tracker):
+                # "und in Warnemünde?" after events: the NLU heard a place question, but the
+                # person is narrowing down the events just listed
+                events = ActionFindEvents(client, self._now)
+                return await events.answer(dispatcher, tracker, language, client)
             ask_place_type(dispatcher, language)
             return []
         if name and latest_entity(tracker, "district") is None:
@@ -295,6 +308,12 @@ def place_name(tracker: Tracker) -> Optional[str]:
         # the NLU's synonyms map "ortsamt" to citizen_office even inside a place_name
         return None
     return str(name)
+
+
+def _refines_events(tracker: Tracker) -> bool:
+    # only a district, time, category or need was said: nothing that makes it a place question
+    said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    return bool(said_now) and said_now <= {"district", "when", "event_category", "accessibility"}
 
 
 def type_named_now(tracker: Tracker) -> Optional[str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from actions.cityapi_client import CityApiClient
 from actions.events import ActionFindEvents
+from actions.places import ActionFindPlaces
 from actions.timeexpr import BERLIN
 from builders import make_tracker, run_action, tracker_from_payload
 
@@ -206,4 +207,21 @@ async def test_a_follow_up_keeps_the_time_and_a_new_topic_forgets_the_district(
     assert fresh.texts[0] == (
         "Veranstaltungen von Samstag, 28. November, bis Sonntag, 29. November: "
         f"{count_words(everywhere)}."
+    )
+
+
+async def test_a_district_after_events_narrows_the_events_even_as_a_place_question(
+    client: CityApiClient,
+) -> None:
+    tracker = make_tracker(
+        intent="ask_place",  # the NLU took "und in der Innenstadt?" for a place question
+        entities={"district": "Stadtmitte"},
+        earlier=[({"when": "am wochenende"}, "action_find_events")],
+    )
+    answer = await run_action(ActionFindPlaces(client, now=lambda: FRIDAY_MORNING), tracker)
+
+    in_centre = await window(client, *WEEKEND, district="Stadtmitte")
+    assert answer.texts[0] == (
+        "Veranstaltungen von Samstag, 28. November, bis Sonntag, 29. November "
+        f"im Stadtteil Stadtmitte: {count_words(in_centre)}."
     )

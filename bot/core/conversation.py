@@ -28,6 +28,8 @@ MAX_MESSAGE_CHARS: Final = 4000
 # API turns it into HTTP 503, chat platforms just send the text.
 ASSISTANT_UNAVAILABLE: Final = "assistant_unavailable"
 _SYNCED_MAX: Final = 50_000
+# The initial value of Rasa's `language` slot (docs/CONTRACTS.md, NLU additions).
+RASA_INITIAL_LANGUAGE: Final[Language] = "de"
 
 SpeechText = Callable[[OutgoingMessage, Language], str]
 
@@ -181,6 +183,9 @@ class Conversation:
     async def _ask_rasa(
         self, person: Person, rasa_text: str, msg: IncomingMessage
     ) -> tuple[list[OutgoingMessage], Language | None]:
+        if person.is_new and person.language == RASA_INITIAL_LANGUAGE:
+            # A new person id is a new tracker at Rasa, whose slot already holds this language.
+            self._remember_synced(person.id, person.language)
         if self._synced.get(person.id) != person.language:
             await self._rasa.set_slot(person.id, "language", person.language)
             self._remember_synced(person.id, person.language)

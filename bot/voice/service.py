@@ -112,11 +112,17 @@ class VoicePipeline:
             self._pending -= 1
         return transcript, seconds
 
+    def _may_use_two_cores(self) -> bool:
+        if not self._parallel or self._pending != 1:
+            return False
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 1
+
     async def _recognise(self, pcm: bytes, language: Language) -> Transcript:
         engine = self._engine
-        # Alone, a voice note may use two cores: cut at a pause, both halves recognised at once.
-        # With others waiting it takes one, so text chats always keep a core.
-        cut = split_point(pcm) if self._parallel and self._pending == 1 else None
+        # Alone on an idle machine, a voice note may use two cores: cut at a pause, both halves
+        # recognised at once. Each recogniser has a fixed start-up cost, so on a busy machine the
+        # cut only costs more; with others waiting it takes one core, so text chats keep one.
+        cut = split_point(pcm) if self._may_use_two_cores() else None
         if cut is None:
             free = await asyncio.to_thread(engine.free_words, pcm, language)
         else:

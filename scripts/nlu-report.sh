@@ -14,8 +14,9 @@ mkdir -p "$out"
 
 figures() {
   # Prints intent accuracy and weighted entity F1 from the JSON reports in $1.
-  "$rasa_venv/bin/python" - "$1" <<'PY'
+  "$rasa_venv/bin/python" - "$1" "$ROOT/config.yml" <<'PY'
 import json, pathlib, sys
+import yaml
 d = pathlib.Path(sys.argv[1])
 intents = json.loads((d / "intent_report.json").read_text())
 print(f"  intent accuracy:      {intents['accuracy'] * 100:.1f} % "
@@ -25,6 +26,16 @@ if entities.exists():
     report = json.loads(entities.read_text())
     avg = report.get("weighted avg") or report.get("micro avg")
     print(f"  entity F1 (weighted): {avg['f1-score'] * 100:.1f} % ({avg['support']} entities)")
+# rasa test undoes the FallbackClassifier's verdict; count separately what the bot would ask back
+threshold = next(c["threshold"] for c in yaml.safe_load(pathlib.Path(sys.argv[2]).read_text())["pipeline"]
+                 if c["name"] == "FallbackClassifier")
+right = [s["intent_prediction"]["confidence"] for s in json.loads((d / "intent_successes.json").read_text())]
+wrong = [e["intent_prediction"]["confidence"] for e in json.loads((d / "intent_errors.json").read_text())]
+total = len(right) + len(wrong)
+share = lambda n: f"{n / total * 100:.1f} %"
+print(f"  with the fallback at confidence {threshold}: right and sure {share(sum(c >= threshold for c in right))}, "
+      f"asked back {share(sum(c < threshold for c in right + wrong))}, "
+      f"wrong and sure {share(sum(c >= threshold for c in wrong))}")
 errors = d / "intent_errors.json"
 if errors.exists():
     for e in json.loads(errors.read_text()):
@@ -35,7 +46,7 @@ PY
 
 echo "==> held-out split (nlu/tests/nlu_test.yml), model $(basename "$model")"
 (cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/nlu_test.yml" \
-    --out "$out/heldout" --no-plot >"$out/heldout.log" 2>&1) || { tail -n 40 "$out/heldout.log"; exit 1; }
+    --out "$out/heldout" --successes --no-plot >"$out/heldout.log" 2>&1) || { tail -n 40 "$out/heldout.log"; exit 1; }
 figures "$out/heldout"
 
 if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then

@@ -1,7 +1,8 @@
 """Web chat speed and memory: 20 concurrent users, 500 mixed messages, gateway vs Rasa REST.
 
-Starts the real stack (tests/stack.py) on free ports, sends the same 500 messages once straight to
-Rasa's REST webhook and once through the gateway's POST /api/chat (fresh senders each time, so both
+Starts the real stack (tests/stack.py) on free ports. 20 users (each pausing 1-3 s between their
+messages, as people reading and typing do) send the same 500 messages once straight to
+Rasa's REST webhook and once through the gateway's POST /api/chat (own senders per path, so both
 see the same conversation lengths), and prints p50/p99 latencies, the gateway's overhead and the
 stack's peak resident memory.
 Targets: gateway p50 <= 120 ms, p99 <= 500 ms, overhead <= 15 % of Rasa's p50, memory <= 2 GB.
@@ -10,6 +11,7 @@ Targets: gateway p50 <= 120 ms, p99 <= 500 ms, overhead <= 15 % of Rasa's p50, m
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,10 +30,12 @@ from tests.stack import Stack
 USERS = 20
 MESSAGES = 500
 ROUNDS = 5
+THINK_MIN_S, THINK_MAX_S = 1.0, 3.0
 TARGET_P50_MS, TARGET_P99_MS, TARGET_OVERHEAD, TARGET_RSS = 120.0, 500.0, 0.15, 2 * 1024**3
 
-# Mixed intents in German and English: greetings, places, hours, events, help, small talk.
-TEXTS = [
+# Mixed intents: greetings, places, hours, events, help, small talk. Half of the users write German,
+# half English (each person keeps to one language, as people do).
+GERMAN = [
     "hallo",
     "wo ist eine rollstuhlgerechte toilette in der südstadt",
     "wann hat die Stadtbibliothek geöffnet",
@@ -38,21 +43,33 @@ TEXTS = [
     "gibt es einen spielplatz in warnemünde",
     "danke",
     "was kannst du",
-    "where is an accessible toilet in Stadtmitte",
-    "what's on this weekend",
-    "is there a library in Lütten Klein",
     "wo finde ich einen behindertenparkplatz in der innenstadt",
     "bist du ein mensch",
-    "when is the museum open",
     "welche veranstaltungen gibt es heute",
-    "thank you",
     "tschüss",
+]
+ENGLISH = [
+    "hello there",
+    "where is an accessible toilet in Stadtmitte",
+    "when is the city library open",
+    "what's on this weekend",
+    "is there a library in Lütten Klein",
+    "thank you",
+    "what can you do",
+    "where can I find disabled parking in the city centre",
+    "are you a bot",
+    "which events are there today",
+    "goodbye",
 ]
 
 
 def messages() -> list[str]:
-    """The benchmark's 500 messages, cycling through the mixed texts."""
-    return [TEXTS[i % len(TEXTS)] for i in range(MESSAGES)]
+    """The benchmark's messages: message i belongs to user i % USERS (even users write German)."""
+    out = []
+    for i in range(MESSAGES):
+        texts = GERMAN if (i % USERS) % 2 == 0 else ENGLISH
+        out.append(texts[(i // USERS) % len(texts)])
+    return out
 
 
 async def run_users(
@@ -69,7 +86,10 @@ async def run_users(
     async def user(index: int) -> None:
         nonlocal errors
         sender = f"bench-{tag}-{index}"
+        pause = random.Random(f"{tag}-{index}")
         for text in texts[index::USERS]:
+            # People read the answer and type the next question: 1-3 s between their messages.
+            await asyncio.sleep(pause.uniform(THINK_MIN_S, THINK_MAX_S))
             started = time.perf_counter()
             async with session.post(url, json=body(sender, text)) as response:
                 await response.read()
@@ -80,6 +100,24 @@ async def run_users(
 
     await asyncio.gather(*(user(i) for i in range(USERS)))
     return latencies, errors
+
+
+SERVICES = ("gateway", "rasa", "actions", "cityapi")
+
+
+def cpu_seconds(stack: Stack) -> dict[str, float]:
+    """CPU seconds used so far by each service's process tree."""
+    out = {}
+    for name in SERVICES:
+        service = getattr(stack, name)
+        total = 0.0
+        if service.process is not None:
+            root = psutil.Process(service.process.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                times = proc.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+        out[name] = total
+    return out
 
 
 def percentile(values: list[float], p: int) -> float:
@@ -129,6 +167,8 @@ async def measure(stack: Stack) -> bool:
     connector = aiohttp.TCPConnector(limit=USERS * 2)
     rasa: list[float] = []
     gateway: list[float] = []
+    cpu_direct = dict.fromkeys(SERVICES, 0.0)
+    cpu_gateway_path = dict.fromkeys(SERVICES, 0.0)
     rasa_errors = gateway_errors = 0
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         # A short warm-up of both paths, not counted.
@@ -140,19 +180,26 @@ async def measure(stack: Stack) -> bool:
         with PeakMemory(stack) as memory:
             for start in range(0, MESSAGES, share):
                 chunk = texts[start : start + share]
+                before = cpu_seconds(stack)
                 got, failed = await run_users(session, rasa_url, rasa_body, chunk, "rasa")
                 rasa += got
                 rasa_errors += failed
+                middle = cpu_seconds(stack)
                 got, failed = await run_users(session, gateway_url, gateway_body, chunk, "gw")
                 gateway += got
                 gateway_errors += failed
+                after = cpu_seconds(stack)
+                for name in cpu_direct:
+                    cpu_direct[name] += middle[name] - before[name]
+                    cpu_gateway_path[name] += after[name] - middle[name]
     rasa_p50, rasa_p99 = percentile(rasa, 50), percentile(rasa, 99)
     gw_p50, gw_p99 = percentile(gateway, 50), percentile(gateway, 99)
     overhead = (gw_p50 - rasa_p50) / rasa_p50
     rss = memory.peak
     print(
-        f"{USERS} concurrent users, {MESSAGES} mixed messages ({len(TEXTS)} texts, de/en), "
-        f"{ROUNDS} alternating rounds per path"
+        f"{USERS} concurrent users (half German, half English, "
+        f"{THINK_MIN_S:.0f}-{THINK_MAX_S:.0f} s between a user's messages), "
+        f"{MESSAGES} mixed messages, {ROUNDS} alternating rounds per path"
     )
     print(f"  Rasa REST channel: p50 {rasa_p50:7.1f} ms   p99 {rasa_p99:7.1f} ms   "
           f"errors {rasa_errors}")  # fmt: skip
@@ -174,6 +221,12 @@ async def measure(stack: Stack) -> bool:
     ]
     for text, ok in checks:
         print(f"  [{verdict(ok)}] {text}")
+    # CPU time per message does not depend on what else runs on the machine: the fairer comparison.
+    print("  CPU time per message (ms), Rasa REST path vs gateway path:")
+    for name in SERVICES:
+        direct = cpu_direct[name] / MESSAGES * 1000
+        through = cpu_gateway_path[name] / MESSAGES * 1000
+        print(f"    {name:8} {direct:7.1f}   {through:7.1f}")
     for name, service in (
         ("city data API", stack.cityapi),
         ("actions", stack.actions),

@@ -115,8 +115,12 @@ def _addressing(content: Mapping[str, Any], names: Sequence[str], own_user_id: s
     if not mentioned:
         body = content.get("body")
         if isinstance(body, str):
-            lowered = body.lower()
-            mentioned = any(name and name.lower() in lowered for name in names)
+            # whole words only: a bot called "bot" is not meant in "Angebot"
+            mentioned = any(
+                re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body, re.IGNORECASE)
+                for name in names
+                if name
+            )
     return Addressing(mentioned=mentioned, reply_to=reply_to)
 
 

@@ -171,6 +171,12 @@ def test_mentions_and_replies_address_the_bot() -> None:
     assert isinstance(other, Accepted)
     assert not other.addressing.mentioned
 
+    inside_a_word = to_incoming(
+        event({"msgtype": "m.text", "body": "Ein Angebot"}), ROOM, BOT, ("bot",)
+    )
+    assert isinstance(inside_a_word, Accepted)
+    assert not inside_a_word.addressing.mentioned
+
 
 def test_strip_reply_fallback_keeps_plain_text() -> None:
     assert strip_reply_fallback("no quote") == "no quote"

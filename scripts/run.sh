@@ -23,8 +23,6 @@ export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
 export RASA_ENDPOINTS="$ROOT/var/endpoints.yml"
 printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTIONS_PORT" >"$RASA_ENDPOINTS"
 
-echo "Preparing the city data (migrations, sample data)..." >&2
-"$app/bin/python" -m cityapi migrate
-"$app/bin/python" -m cityapi import sample
-echo "Starting the city data API, actions, Rasa and the gateway (Rasa takes about 30 s)..." >&2
+# The city data API migrates and imports the sample data itself (Procfile), while Rasa loads.
+echo "Starting the city data API, actions, Rasa and the gateway (Rasa takes about a minute)..." >&2
 exec "$app/bin/honcho" -f "$ROOT/Procfile" -d "$ROOT" start

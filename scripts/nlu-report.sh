@@ -54,7 +54,9 @@ if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   (cd "$out" && "$rasa_venv/bin/rasa" test nlu --nlu "$ROOT/nlu/data" --config "$ROOT/config.yml" \
       --cross-validation --folds 3 --out "$out/cv" --no-plot >"$out/cv.log" 2>&1) \
       || { tail -n 40 "$out/cv.log"; exit 1; }
-  # rasa logs mean (standard deviation) over the folds
-  grep -E "rasa\.model_testing +- +(test |Entity extractor)" "$out/cv.log" | sed -E 's/.*rasa\.model_testing +- +/  /'
+  # rasa logs the mean (standard deviation) over the folds: intents first, then entities
+  sed -n '/CV evaluation/,$p' "$out/cv.log" | grep -E "rasa\.nlu\.test +- +test (Accuracy|F1-score)" \
+      | sed -E 's/.*rasa\.nlu\.test +- +test /  /' | paste -d' ' - - \
+      | sed -e '1s/^/  intents: /' -e '2s/^/  entities (DIET): /'
 fi
 echo "Reports: $out"

@@ -15,6 +15,8 @@ from bot.core.language import LanguageGuesser
 from tests.stack import ROOT, Stack, http_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# A message the model cannot place (nlu/tests/test_stories.yml pins it to nlu_fallback).
+AMBIGUOUS = "ja nein"
 
 
 def new_sender() -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from datetime import datetime
 
+from bot.core import texts
 from tests.e2e.helpers import (
+    AMBIGUOUS,
     BERLIN,
     actions_run,
     answer_text,
@@ -120,9 +123,9 @@ def test_the_page_language_choice_is_set_in_rasa_before_the_first_answer(stack: 
     assert tracker(stack, person)["slots"]["language"] == "en"
 
 
-def test_gibberish_gets_choices_and_a_number_picks_one(stack: Stack) -> None:
+def test_an_unclear_message_gets_choices_and_a_number_picks_one(stack: Stack) -> None:
     sender = new_sender()
-    status, body = stack.chat(sender, "blorp fnargle wibbel quonk")
+    status, body = stack.chat(sender, AMBIGUOUS)
     assert status == 200, body
     person = stack.person_id("web", sender)
     assert "action_clarify" in actions_run(stack, person)
@@ -142,3 +145,21 @@ def test_out_of_scope_questions_get_the_out_of_scope_answer(stack: Stack) -> Non
     assert answer_text(body)
     person = stack.person_id("web", sender)
     assert "utter_out_of_scope" in actions_run(stack, person)
+
+
+def test_voice_command_turns_spoken_answers_on_and_off(stack: Stack) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "/voice on")
+    assert status == 200, body
+    assert body["messages"][0]["text"] == texts.text("voice_on", "de")
+    status, body = stack.chat(sender, "hallo")
+    assert status == 200, body
+    spoken = [m for m in body["messages"] if m["text"].strip()]
+    assert spoken
+    assert all(m.get("audio") and m.get("audio_mime", "").startswith("audio/") for m in spoken)
+    assert base64.b64decode(spoken[0]["audio"])[:4] == b"OggS"
+    status, body = stack.chat(sender, "/voice off")
+    assert status == 200, body
+    status, body = stack.chat(sender, "hallo")
+    assert status == 200, body
+    assert not any("audio" in m for m in body["messages"])

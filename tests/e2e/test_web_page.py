@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.helpers import city
+from tests.e2e.helpers import AMBIGUOUS, city
 from tests.stack import Stack
 
 CHROMIUM = "/usr/bin/chromium"
@@ -107,7 +107,7 @@ def test_a_question_typed_with_the_keyboard_is_answered_in_the_live_log(
 
 def test_a_choice_button_is_reached_and_pressed_with_the_keyboard(page: Page) -> None:
     page.locator("#message").focus()
-    page.keyboard.type("blorp fnargle wibbel quonk")
+    page.keyboard.type(AMBIGUOUS)
     page.keyboard.press("Enter")
     choices = page.locator("#log .choices button")
     expect(choices.first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)

@@ -89,6 +89,11 @@ def _core(
     async def context(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate, settings.database_url)
         voice_service = voice if voice is not None else await _build_voice(env)
+        if voice is None and voice_service is not None:
+            # Models load once here, not on a citizen's first voice note.
+            starter = getattr(voice_service, "start", None)
+            if starter is not None:
+                await starter()
         guesser = await asyncio.to_thread(LanguageGuesser)
         engine = create_engine(settings.database_url)
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=200, keepalive_timeout=30)

@@ -23,6 +23,11 @@ export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
 export RASA_ENDPOINTS="$ROOT/var/endpoints.yml"
 printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTIONS_PORT" >"$RASA_ENDPOINTS"
 
+# Speech models: fetched once when absent (make models); offline, the assistant starts without
+# voice input and says so, while written and spoken answers still work.
+"$app/bin/python" -m bot.voice.models download --if-missing ||
+  echo "Speech models could not be downloaded: voice input stays off until 'make models' succeeds." >&2
+
 # The city data API migrates and imports the sample data itself (Procfile), while Rasa loads.
 echo "Starting the city data API, actions, Rasa and the gateway (Rasa takes about a minute)..." >&2
 exec "$app/bin/honcho" -f "$ROOT/Procfile" -d "$ROOT" start

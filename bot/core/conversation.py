@@ -22,6 +22,8 @@ from bot.core.rasa import RasaClient, RasaUnavailable, replies_from_rasa
 from bot.store.people import Person, PersonStore
 
 logger = logging.getLogger(__name__)
+# Which answer a failed voice stage gets; any other stage failure is "not understood".
+VOICE_ERROR_TEXTS = {"too-long": "voice_too_long", "stt-unavailable": "voice_unavailable"}
 
 MAX_MESSAGE_CHARS: Final = 4000
 # OutgoingMessage.custom["error"] when the assistant behind the gateway could not answer; the web
@@ -123,7 +125,7 @@ class Conversation:
                 transcript = await self._voice.transcribe(msg.audio, person.language)
             except VoiceError as exc:
                 logger.info("voice turn failed for person %s: %s", person.id, exc.code)
-                key = "voice_too_long" if exc.code == "too-long" else "voice_failed"
+                key = VOICE_ERROR_TEXTS.get(exc.code, "voice_failed")
                 answer = [self._say(key, person)]
                 return await self._finish(msg, stored, person, answer, heard=True)
             text = transcript.text.strip()

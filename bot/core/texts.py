@@ -42,8 +42,8 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "I did not understand your voice message. Please speak again or type your question.",
     },
     "voice_too_long": {
-        "de": "Ihre Sprachnachricht ist zu lang. Bitte sprechen Sie höchstens eine Minute.",
-        "en": "Your voice message is too long. Please speak for one minute at most.",
+        "de": "Ihre Sprachnachricht ist zu lang. Bitte sprechen Sie höchstens zwei Minuten.",
+        "en": "Your voice message is too long. Please speak for two minutes at most.",
     },
     "understood": {"de": "Verstanden: {text}", "en": "I understood: {text}"},
     "voice_on": {

@@ -64,6 +64,19 @@ def test_a_file_that_is_not_audio_gets_a_written_and_spoken_explanation(
     assert_spoken(message)
 
 
+def test_voice_note_in_a_language_without_model_says_voice_input_is_off(
+    voice_gateway: Service,
+) -> None:
+    note = spoken_ogg("Where is the nearest toilet?", "en")
+    body = {"sender": "voice-web-5", "audio": base64.b64encode(note).decode(),
+            "audio_mime": "audio/ogg", "voice": True, "lang": "en"}  # fmt: skip
+    status, answer = http_json("POST", voice_gateway.url + "/api/chat", body, timeout=120)
+    assert status == 200, answer
+    [message] = answer["messages"]
+    assert message["text"] == texts.text("voice_unavailable", "en")
+    assert_spoken(message)
+
+
 def test_telegram_style_voice_note_works_too(voice_gateway: Service) -> None:
     note = spoken_ogg("Wann hat die Stadtbibliothek geöffnet?", "de")
     status, body = send_voice(voice_gateway, "voice-web-4", note, "audio/ogg")

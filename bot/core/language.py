@@ -36,6 +36,15 @@ class LanguageGuesser:
 
 def _without_proper_names(words: list[str]) -> str:
     # Rostock's place names (Südstadt, Warnemünde) make English questions look German: drop
-    # capitalised words after the first one, unless too little text would remain.
-    kept = [w for i, w in enumerate(words) if i == 0 or not w[:1].isupper()]
+    # capitalised words after the first one, and words with umlauts or ß, which in an English
+    # question are nearly always such names however they are typed ("in warnemünde"); a German
+    # question keeps plenty of German without them. Unless too little text would remain.
+    kept = [
+        w
+        for i, w in enumerate(words)
+        if (i == 0 or not w[:1].isupper()) and not any(c in _NAME_LETTERS for c in w.lower())
+    ]
     return " ".join(kept if len(kept) >= 3 else words)
+
+
+_NAME_LETTERS = frozenset("äöüß")

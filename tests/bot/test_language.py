@@ -17,6 +17,10 @@ def guesser() -> LanguageGuesser:
         ("can you speak english", "en"),
         ("where is an accessible toilet in Südstadt", "en"),
         ("events in Warnemünde this weekend", "en"),
+        ("what is on this weekend in warnemünde", "en"),
+        ("is there a toilet for wheelchairs in südstadt", "en"),
+        ("hat die bibliothek in der kröpeliner straße heute offen", "de"),
+        ("gibt es in lütten klein einen spielplatz", "de"),
         ("when does the museum open", "en"),
     ],
 )

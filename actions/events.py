@@ -89,6 +89,9 @@ class ActionFindEvents(CityDataAction):
         if when:
             window = timeexpr.resolve(str(when), now, language)
             if window is None:
+                text = tracker.latest_message.get("text") or ""
+                window = timeexpr.find_in_text(text, now, language)
+            if window is None:
                 dispatcher.utter_message(
                     text=texts.text(language, "events_when_unknown", when=str(when))
                 )

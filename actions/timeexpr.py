@@ -212,6 +212,26 @@ def resolve(expression: str, now: datetime, language: str = "de") -> Optional[Ti
     return window
 
 
+def find_in_text(text: str, now: datetime, language: str = "de") -> Optional[TimeWindow]:
+    """A time expression somewhere in a whole message, for when the recognised one is not one.
+
+    The NLU sometimes marks too little ("what is [on] this weekend"): the longest run of up to
+    four words that is a known period wins. A lone month name needs a word before it ("in may"),
+    since "may" and "march" are also ordinary English words.
+    """
+    now = now.astimezone(BERLIN)
+    words = _tokens(text)
+    for length in (4, 3, 2, 1):
+        for start in range(len(words) - length + 1):
+            run = words[start : start + length]
+            if length == 1 and run[0] in _MONTHS:
+                continue
+            window = _from_table(run, now.date(), now)
+            if window is not None:
+                return window
+    return None
+
+
 def next_days(now: datetime, days: int) -> TimeWindow:
     """The window from `now` over the next `days` days."""
     now = now.astimezone(BERLIN)

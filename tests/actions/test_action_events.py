@@ -65,6 +65,23 @@ async def test_tonight_lists_the_evening_events_with_day_and_time_in_words(
         assert ("Eintritt frei." in line) is (event["is_free"] is True)
 
 
+async def test_a_time_expression_marked_too_short_is_found_in_the_whole_question(
+    client: CityApiClient,
+) -> None:
+    # The NLU marked only "on" in "what is on this weekend": the weekend is still meant.
+    tracker = make_tracker(
+        intent="ask_event",
+        entities={"when": "on"},
+        language="en",
+        text="what is on this weekend",
+    )
+    answer = await run_action(action(client, FRIDAY_MORNING), tracker)
+
+    page = await window(client, *WEEKEND)
+    assert answer.texts[0].startswith("Events from Saturday, 28 November, to Sunday, 29 November")
+    assert listed(answer.texts) == [e["name"] for e in page["items"]]
+
+
 async def test_this_weekend_barrier_free_in_english(client: CityApiClient) -> None:
     tracker = make_tracker(
         intent="ask_event",

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from actions.timeexpr import BERLIN, TimeWindow, clamp_to_now, resolve
+from actions.timeexpr import BERLIN, TimeWindow, clamp_to_now, find_in_text, resolve
 
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=BERLIN)
 SUNDAY = datetime(2026, 11, 29, 12, 0, tzinfo=BERLIN)
@@ -104,3 +104,17 @@ def test_a_window_already_running_starts_now() -> None:
     window = resolve("heute", FRIDAY, "de")
     assert window is not None
     assert clamp_to_now(window, FRIDAY) == TimeWindow(FRIDAY, at(2026, 11, 28))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("what is on this weekend in warnemünde", TimeWindow(at(2026, 11, 28), at(2026, 11, 30))),
+        ("was ist nächste woche in der ktv los", TimeWindow(at(2026, 11, 30), at(2026, 12, 7))),
+        ("gibt es morgen ein konzert", TimeWindow(at(2026, 11, 28), at(2026, 11, 29))),
+        ("may i ask what is on", None),
+        ("what is on", None),
+    ],
+)
+def test_a_period_is_found_in_a_whole_question(text: str, expected: TimeWindow | None) -> None:
+    assert find_in_text(text, FRIDAY, "en") == expected

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
 
 
 class SettingsError(ValueError):
     """The environment holds a value the gateway cannot use."""
+
+
+Settings = TypeVar("Settings", bound=BaseModel)
+
+
+def settings_from_env(
+    model: type[Settings],
+    env: Mapping[str, str],
+    what: str,
+    error: type[ValueError] = SettingsError,
+) -> Settings:
+    """Validate the environment's values for `model`'s aliases; empty values count as unset."""
+    aliases = {f.alias for f in model.model_fields.values() if f.alias}
+    values = {k: v for k, v in env.items() if k in aliases and v.strip() != ""}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise error(f"invalid {what} settings: {problems}") from exc
 
 
 class GatewaySettings(BaseModel):
@@ -34,12 +56,4 @@ class GatewaySettings(BaseModel):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewaySettings:
         """Build the settings from an environment mapping; empty values count as unset."""
-        fields = {f.alias for f in cls.model_fields.values() if f.alias}
-        values = {k: v for k, v in env.items() if k in fields and v.strip() != ""}
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise SettingsError(f"invalid gateway settings: {problems}") from exc
+        return settings_from_env(cls, env, "gateway")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.settings import SettingsError
+from bot.settings import SettingsError, settings_from_env
 
 
 class TelegramSettings(BaseModel):
@@ -30,15 +30,7 @@ class TelegramSettings(BaseModel):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
         """Read the settings from an environment mapping; empty values count as unset."""
-        aliases = {f.alias for f in cls.model_fields.values() if f.alias}
-        values = {k: v for k, v in env.items() if k in aliases and v.strip() != ""}
-        try:
-            settings = cls.model_validate(values)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
-            raise SettingsError(f"invalid Telegram settings: {problems}") from exc
+        settings = settings_from_env(cls, env, "Telegram")
         if settings.mode == "webhook" and not (settings.webhook_url and settings.webhook_secret):
             raise SettingsError(
                 "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"

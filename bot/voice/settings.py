@@ -6,9 +6,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from bot.core.messages import Language
+from bot.settings import settings_from_env
 
 DE_MODEL_NAME = "vosk-model-small-de-0.15"
 EN_MODEL_NAME = "vosk-model-small-en-us-0.15"
@@ -78,12 +79,4 @@ class VoiceSettings(BaseModel):
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> VoiceSettings:
         """Build the settings from an environment mapping; empty values count as unset."""
-        fields = {f.alias for f in cls.model_fields.values() if f.alias}
-        values = {k: v for k, v in env.items() if k in fields and v.strip() != ""}
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise VoiceSettingsError(f"invalid voice settings: {problems}") from exc
+        return settings_from_env(cls, env, "voice", VoiceSettingsError)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, func, select
 
@@ -13,6 +13,8 @@ from cityapi.districts import DistrictRegistry
 from cityapi.importers.records import EventRecord, ImportReport, PlaceRecord, RowError
 from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES, events, places
 from cityapi.text import fold
+
+Record = TypeVar("Record", PlaceRecord, EventRecord)
 
 
 def _place_values(record: PlaceRecord, districts: DistrictRegistry) -> dict[str, Any]:
@@ -136,6 +138,25 @@ def _dedupe(
     return kept
 
 
+def _valid_rows(
+    parsed: Iterable[tuple[str, Record | RowError]],
+    to_values: Callable[[Record], dict[str, Any]],
+    report: ImportReport,
+) -> list[dict[str, Any]]:
+    """The table rows of the good records, each id once; bad ones are counted and skipped."""
+    rows, labels = [], []
+    for where, item in parsed:
+        report.read += 1
+        try:
+            if isinstance(item, RowError):
+                raise item
+            rows.append(to_values(item))
+            labels.append(where)
+        except RowError as exc:
+            report.skip(where, str(exc))
+    return _dedupe(rows, labels, report)
+
+
 def write_places(
     conn: Connection,
     parsed: Iterable[tuple[str, PlaceRecord | RowError]],
@@ -143,17 +164,8 @@ def write_places(
     report: ImportReport,
 ) -> None:
     """Validate, locate and upsert places; bad rows are counted in the report and skipped."""
-    rows, labels = [], []
-    for where, item in parsed:
-        report.read += 1
-        try:
-            if isinstance(item, RowError):
-                raise item
-            rows.append(_place_values(item, districts))
-            labels.append(where)
-        except RowError as exc:
-            report.skip(where, str(exc))
-    _upsert(conn, places, _dedupe(rows, labels, report), report)
+    rows = _valid_rows(parsed, lambda item: _place_values(item, districts), report)
+    _upsert(conn, places, rows, report)
 
 
 def place_index(conn: Connection) -> dict[str, tuple[int, str | None]]:
@@ -174,17 +186,8 @@ def write_events(
 ) -> None:
     """Validate, place and upsert events; bad entries are counted in the report and skipped."""
     index = place_index(conn)
-    rows, labels = [], []
-    for where, item in parsed:
-        report.read += 1
-        try:
-            if isinstance(item, RowError):
-                raise item
-            rows.append(_event_values(item, districts, index))
-            labels.append(where)
-        except RowError as exc:
-            report.skip(where, str(exc))
-    _upsert(conn, events, _dedupe(rows, labels, report), report)
+    rows = _valid_rows(parsed, lambda item: _event_values(item, districts, index), report)
+    _upsert(conn, events, rows, report)
 
 
 def count(conn: Connection, table: Table) -> int:

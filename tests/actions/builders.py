@@ -9,17 +9,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-# The slots the domain fills from entities of the same name (nlu/domain/*.yml, from_entity).
-ENTITY_SLOTS = (
-    "place_type",
-    "district",
-    "accessibility",
-    "place_name",
-    "when",
-    "event_category",
-    "latitude",
-    "longitude",
-)
+from actions.reset import SEARCH_SLOTS
+
+# The slots the domain fills from entities of the same name (nlu/domain/*.yml, from_entity):
+# the search slots that action_reset_search clears.
+ENTITY_SLOTS = SEARCH_SLOTS
 
 
 def _user_event(intent: str, entities: Mapping[str, Any], text: str) -> dict[str, Any]:

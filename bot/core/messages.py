@@ -72,3 +72,39 @@ class OutgoingMessage:
     buttons: tuple[Button, ...] = ()
     audio: Audio | None = None  # a spoken answer (OGG/Opus), when the person hears answers
     custom: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Whom the city writes to first: a person record plus their address on one channel."""
+
+    person_id: str
+    channel: ChannelName
+    address: str  # Telegram chat id, Matrix room id, web sender id
+    language: Language = "de"
+    voice_replies: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """The platform accepted the message."""
+
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryAfter:
+    """A transient failure: try the same message again after this many seconds."""
+
+    seconds: float
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientGone:
+    """A permanent failure: the person blocked the bot, left the room or no longer exists."""
+
+    reason: str  # "blocked", "deactivated", "left", "not_found"
+
+
+DeliveryResult = Delivered | RetryAfter | RecipientGone

@@ -6,7 +6,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.messages import Audio, IncomingMessage, Language, OutgoingMessage
+from bot.core.messages import (
+    Audio,
+    ChannelName,
+    DeliveryResult,
+    IncomingMessage,
+    Language,
+    OutgoingMessage,
+    Recipient,
+)
 
 # What a channel adapter calls for every incoming message: the core's Conversation.handle.
 MessageHandler = Callable[[IncomingMessage], Awaitable[list[OutgoingMessage]]]
@@ -22,6 +30,15 @@ class Channel(Protocol):
 
     async def stop(self) -> None:
         """Stop receiving, finish sending what is queued, release connections."""
+
+
+class OutboundChannel(Protocol):
+    """The outbound port: the city writes to a person first (announcements, report status)."""
+
+    name: ChannelName
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Deliver one message; never raises for platform failures, answers with a result."""
 
 
 @dataclass(frozen=True, slots=True)

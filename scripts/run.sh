@@ -21,7 +21,9 @@ export CITYAPI_URL="${CITYAPI_URL:-http://127.0.0.1:$CITYAPI_PORT}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
 export RASA_ENDPOINTS="$ROOT/var/endpoints.yml"
-printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTIONS_PORT" >"$RASA_ENDPOINTS"
+# Conversations are kept in Rasa's SQL tracker store (var/rasa-tracker.sqlite3 unless
+# RASA_TRACKER_STORE_URL says otherwise), so a restart of Rasa continues every conversation.
+"$ROOT/scripts/rasa-endpoints.sh" "$RASA_ENDPOINTS"
 
 # Speech models: fetched once when absent (make models); offline, the assistant starts without
 # voice input and says so, while written and spoken answers still work.

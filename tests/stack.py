@@ -9,6 +9,8 @@ use `with Stack.from_environment(workdir) as stack:`):
 - `stack.cityapi_db_url`, `stack.gateway_db_url`: the SQLite databases the services use.
 - `stack.stop_cityapi()` / `stack.start_cityapi()`: stop and restart the city data API on the same
   port and database (for "the city data API went away mid-conversation").
+- `stack.restart_rasa()`: stop Rasa and start it again on the same port; conversations live in its
+  SQL tracker store (`stack.rasa_tracker_db_url`), so they continue.
 - `stack.start_gateway(env={...}, rasa_url=...)`: one more gateway process (its own port and
   database unless given) — e.g. with TELEGRAM_*/MATRIX_* settings, or against a Rasa that is down
   (`rasa_url=closed_url()`). Returns a `Service` (`.url`, `.stop()`); the stack stops it at the end.
@@ -233,8 +235,9 @@ class Stack:
             {"CITYAPI_URL": self.cityapi.url},
             "/health",
         )  # fmt: skip
-        endpoints = workdir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{self.actions.url}/webhook"\n')
+        self.endpoints = workdir / "endpoints.yml"
+        self.rasa_tracker_db_url = f"sqlite:///{workdir}/rasa-tracker.sqlite3"
+        endpoints = self.endpoints
         credentials = workdir / "credentials.yml"
         credentials.write_text("rest:\n")
         self.rasa = self._service(
@@ -302,6 +305,7 @@ class Stack:
         """Prepare the city data, start every service and wait until all are healthy."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         try:
+            self._write_rasa_endpoints()
             self._prepare_cityapi()
             for service in (self.cityapi, self.actions, self.rasa, self.gateway):
                 service.start()
@@ -339,6 +343,12 @@ class Stack:
         """Start the city data API again on the same port and database, and wait for it."""
         self.cityapi.start()
         self._wait_healthy([self.cityapi], SERVICE_START_TIMEOUT_S)
+
+    def restart_rasa(self) -> None:
+        """Stop Rasa and start it again on the same port and tracker store, and wait for it."""
+        self.rasa.stop()
+        self.rasa.start()
+        self._wait_healthy([self.rasa], RASA_START_TIMEOUT_S)
 
     def start_gateway(
         self,
@@ -415,6 +425,21 @@ class Stack:
             log_path=self.workdir / f"{name}.log",
             url=f"http://127.0.0.1:{port}",
             health_path="/healthz",
+        )
+
+    def _write_rasa_endpoints(self) -> None:
+        # The same generator as `make run`, with the stack's action server and tracker store.
+        env = {
+            **self._env,
+            "ACTION_ENDPOINT_URL": f"{self.actions.url}/webhook",
+            "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
+        }
+        env.pop("RASA_LOCK_STORE_URL", None)
+        subprocess.run(
+            [str(ROOT / "scripts" / "rasa-endpoints.sh"), str(self.endpoints)],
+            env=env,
+            check=True,
+            timeout=30,
         )
 
     def _prepare_cityapi(self) -> None:

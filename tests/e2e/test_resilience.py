@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import texts
-from tests.e2e.helpers import action_texts, answer_text, city, new_sender
+from tests.e2e.helpers import action_texts, answer_text, city, new_sender, tracker
 from tests.stack import Stack, closed_url, http_json
 
 QUESTION = "wo ist eine rollstuhlgerechte toilette in der südstadt"
@@ -76,3 +76,28 @@ def test_bad_input_gets_clear_errors_and_the_conversation_goes_on(stack: Stack) 
     status, body = stack.chat(sender, QUESTION)
     assert status == 200, body
     assert _names_a_suedstadt_toilet(stack, answer_text(body))
+
+
+def _playground_names(stack: Stack, district: str) -> set[str]:
+    items = city(stack, "/places", type="playground", district=district, limit=100)["items"]
+    assert items, f"the sample data has playgrounds in {district}"
+    return {p["name"] for p in items}
+
+
+def test_a_place_search_continues_after_rasa_restarts_mid_conversation(stack: Stack) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "Welche Spielplätze gibt es in Warnemünde?")
+    assert status == 200, body
+    assert any(name in answer_text(body) for name in _playground_names(stack, "Warnemünde"))
+    person = stack.person_id("web", sender)
+
+    stack.restart_rasa()
+
+    # the conversation is still there: Rasa read it back from its SQL tracker store
+    user_texts = [e.get("text") for e in tracker(stack, person)["events"] if e["event"] == "user"]
+    assert "Welche Spielplätze gibt es in Warnemünde?" in user_texts
+    # and a follow-up that names only a district is still about playgrounds
+    status, body = stack.chat(sender, "und in der Südstadt?")
+    assert status == 200, body
+    text = answer_text(body)
+    assert any(name in text for name in _playground_names(stack, "Südstadt")), text

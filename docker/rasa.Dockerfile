@@ -1,13 +1,22 @@
-# The Rasa runtime image: Rasa 3.6 server and the action server (rasa-sdk 3.6), Python 3.10.
-FROM python:3.10-slim-bookworm
+# Rasa 3.6 (NLU and dialogue) on Rasa's official image, with the model trained at build time from
+# this checkout, so an image always carries the model that matches its training data.
+# Build from the repository root: docker build -f docker/rasa.Dockerfile -t smilecity/rasa .
+FROM rasa/rasa:3.6.21
 WORKDIR /app
-COPY requirements/rasa.lock requirements/rasa.lock
-RUN pip install --no-cache-dir -r requirements/rasa.lock
-COPY config.yml endpoints.yml credentials.yml ./
-COPY nlu nlu
-COPY actions actions
-RUN useradd --system --uid 10001 smile && mkdir -p /app/models && chown smile /app/models
-USER smile
-ENV PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false
-# Train at build time so a container starts with its model (the model matches the image's data).
-RUN rasa train --config config.yml --domain nlu/domain --data nlu/data --out models
+USER 0
+COPY config.yml credentials.yml ./
+COPY nlu/domain nlu/domain
+COPY nlu/data nlu/data
+COPY scripts/rasa-endpoints.sh scripts/rasa-endpoints.sh
+COPY docker/entrypoints/rasa.sh docker/entrypoints/rasa.sh
+RUN rasa train --config config.yml --domain nlu/domain --data nlu/data --out models \
+        --fixed-model-name smilecity \
+    && mkdir -p /app/var && chown -R 1001 /app/var
+USER 1001
+ENV PYTHONUNBUFFERED=1 RASA_TELEMETRY_ENABLED=false RASA_MODEL=/app/models/smilecity.tar.gz
+EXPOSE 5005
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import json, os, urllib.parse as p, urllib.request as u; q = p.urlencode({'token': os.environ.get('RASA_AUTH_TOKEN', '')}); assert json.load(u.urlopen('http://127.0.0.1:5005/status?' + q, timeout=2)).get('model_file')"]
+# Writes Rasa's endpoints from the environment (tracker store, lock store, action server), then
+# runs the server.
+ENTRYPOINT ["/bin/bash", "docker/entrypoints/rasa.sh"]

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 READY_TIMEOUT_S = 300.0
@@ -37,7 +38,13 @@ def main() -> int:
     checks = {
         "city data API": (env.get("CITYAPI_URL", "http://127.0.0.1:8000") + "/healthz", False),
         "actions": (env.get("ACTION_SERVER_HEALTH", "http://127.0.0.1:5055/health"), False),
-        "Rasa": (env.get("RASA_URL", "http://127.0.0.1:5005") + "/status", True),
+        # /status is behind Rasa's token when it runs with one
+        "Rasa": (
+            env.get("RASA_URL", "http://127.0.0.1:5005")
+            + "/status?"
+            + urllib.parse.urlencode({"token": env.get("RASA_TOKEN", "")}),
+            True,
+        ),
         "gateway": (f"http://{host}:{port}/healthz", False),
     }
     started = float(env.get("SMILE_START_TIME", time.time()))

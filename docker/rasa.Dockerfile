@@ -8,7 +8,7 @@ COPY config.yml credentials.yml ./
 COPY nlu/domain nlu/domain
 COPY nlu/data nlu/data
 COPY scripts/rasa-endpoints.sh scripts/rasa-endpoints.sh
-COPY docker/entrypoints/rasa.sh docker/entrypoints/rasa.sh
+COPY scripts/serve-rasa.sh scripts/serve-rasa.sh
 RUN rasa train --config config.yml --domain nlu/domain --data nlu/data --out models \
         --fixed-model-name smilecity \
     && mkdir -p /app/var && chown -R 1001 /app/var
@@ -19,4 +19,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
     CMD ["python", "-c", "import json, os, urllib.parse as p, urllib.request as u; q = p.urlencode({'token': os.environ.get('RASA_AUTH_TOKEN', '')}); assert json.load(u.urlopen('http://127.0.0.1:5005/status?' + q, timeout=2)).get('model_file')"]
 # Writes Rasa's endpoints from the environment (tracker store, lock store, action server), then
 # runs the server.
-ENTRYPOINT ["/bin/bash", "docker/entrypoints/rasa.sh"]
+ENTRYPOINT ["/bin/bash", "scripts/serve-rasa.sh"]

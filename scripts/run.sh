@@ -20,10 +20,13 @@ export GATEWAY_DATABASE_URL="${GATEWAY_DATABASE_URL:-sqlite:///$ROOT/var/gateway
 export CITYAPI_URL="${CITYAPI_URL:-http://127.0.0.1:$CITYAPI_PORT}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
-export RASA_ENDPOINTS="$ROOT/var/endpoints.yml"
-# Conversations are kept in Rasa's SQL tracker store (var/rasa-tracker.sqlite3 unless
-# RASA_TRACKER_STORE_URL says otherwise), so a restart of Rasa continues every conversation.
-"$ROOT/scripts/rasa-endpoints.sh" "$RASA_ENDPOINTS"
+# Rasa (scripts/serve-rasa.sh) keeps conversations in its SQL tracker store, var/rasa-tracker.sqlite3
+# unless RASA_TRACKER_STORE_URL says otherwise, so a restart of Rasa continues every conversation.
+export RASA_ENDPOINTS="$ROOT/var/endpoints.yml" ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_PORT/webhook"
+# Rasa's HTTP API can read and rewrite conversations and replace the model: it always runs behind
+# a token, made for this run unless RASA_AUTH_TOKEN is given, and handed to the gateway.
+RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}"
+export RASA_AUTH_TOKEN RASA_TOKEN="${RASA_TOKEN:-$RASA_AUTH_TOKEN}"
 
 # Speech models: fetched once when absent (make models); offline, the assistant starts without
 # voice input and says so, while written and spoken answers still work.

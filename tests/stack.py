@@ -10,7 +10,8 @@ use `with Stack.from_environment(workdir) as stack:`):
 - `stack.stop_cityapi()` / `stack.start_cityapi()`: stop and restart the city data API on the same
   port and database (for "the city data API went away mid-conversation").
 - `stack.restart_rasa()`: stop Rasa and start it again on the same port; conversations live in its
-  SQL tracker store (`stack.rasa_tracker_db_url`), so they continue.
+  SQL tracker store (`stack.rasa_tracker_db_url`), so they continue. Rasa's HTTP API wants
+  `?token={stack.rasa_token}` (its REST channel does not).
 - `stack.start_gateway(env={...}, rasa_url=...)`: one more gateway process (its own port and
   database unless given) — e.g. with TELEGRAM_*/MATRIX_* settings, or against a Rasa that is down
   (`rasa_url=closed_url()`). Returns a `Service` (`.url`, `.stop()`); the stack stops it at the end.
@@ -34,6 +35,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,6 +218,7 @@ class Stack:
             PYTHONUNBUFFERED="1",
         )
         env.pop("PYTHONPATH", None)
+        env.pop("RASA_LOCK_STORE_URL", None)  # one Rasa: its in-memory lock store
         self._env = env
         self.cityapi_db_url = f"sqlite:///{workdir}/cityapi.sqlite3"
         self.gateway_db_url = f"sqlite:///{workdir}/gateway.sqlite3"
@@ -235,21 +238,27 @@ class Stack:
             {"CITYAPI_URL": self.cityapi.url},
             "/health",
         )  # fmt: skip
-        self.endpoints = workdir / "endpoints.yml"
         self.rasa_tracker_db_url = f"sqlite:///{workdir}/rasa-tracker.sqlite3"
-        endpoints = self.endpoints
-        credentials = workdir / "credentials.yml"
-        credentials.write_text("rest:\n")
+        # Rasa's HTTP API is behind a token, as in `make run`; the gateways get it as RASA_TOKEN.
+        self.rasa_token = uuid.uuid4().hex
+        rasa_port = free_port()
         self.rasa = self._service(
             "rasa",
-            free_port(),
-            lambda port: [str(rasa_venv / "bin" / "rasa"), "run", "--enable-api", "--interface",
-                          "127.0.0.1", "--port", str(port), "--model", str(model), "--endpoints",
-                          str(endpoints), "--credentials", str(credentials)],
-            {},
-            "/status",
+            rasa_port,
+            lambda port: ["bash", str(ROOT / "scripts" / "serve-rasa.sh")],
+            {
+                "RASA_BIN": str(rasa_venv / "bin" / "rasa"),
+                "RASA_MODEL": str(model),
+                "RASA_PORT": str(rasa_port),
+                "RASA_INTERFACE": "127.0.0.1",
+                "RASA_ENDPOINTS": str(workdir / "endpoints.yml"),
+                "ACTION_ENDPOINT_URL": f"{self.actions.url}/webhook",
+                "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
+                "RASA_AUTH_TOKEN": self.rasa_token,
+            },
+            f"/status?token={self.rasa_token}",
             cwd=workdir,
-        )  # fmt: skip
+        )
         self.gateway = self._gateway("gateway", {}, self.rasa.url, self.gateway_db_url)
         self._extra: list[Service] = []
 
@@ -305,7 +314,6 @@ class Stack:
         """Prepare the city data, start every service and wait until all are healthy."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         try:
-            self._write_rasa_endpoints()
             self._prepare_cityapi()
             for service in (self.cityapi, self.actions, self.rasa, self.gateway):
                 service.start()
@@ -415,6 +423,7 @@ class Stack:
             "GATEWAY_PORT": str(port),
             "GATEWAY_DATABASE_URL": database_url,
             "RASA_URL": rasa_url,
+            "RASA_TOKEN": self.rasa_token,
             **env,
         }
         return Service(
@@ -425,21 +434,6 @@ class Stack:
             log_path=self.workdir / f"{name}.log",
             url=f"http://127.0.0.1:{port}",
             health_path="/healthz",
-        )
-
-    def _write_rasa_endpoints(self) -> None:
-        # The same generator as `make run`, with the stack's action server and tracker store.
-        env = {
-            **self._env,
-            "ACTION_ENDPOINT_URL": f"{self.actions.url}/webhook",
-            "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
-        }
-        env.pop("RASA_LOCK_STORE_URL", None)
-        subprocess.run(
-            [str(ROOT / "scripts" / "rasa-endpoints.sh"), str(self.endpoints)],
-            env=env,
-            check=True,
-            timeout=30,
         )
 
     def _prepare_cityapi(self) -> None:

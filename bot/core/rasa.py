@@ -48,13 +48,25 @@ class RasaClient:
         """Set a slot in the person's tracker (Rasa runs with --enable-api)."""
         event = {"event": "slot", "name": name, "value": value}
         path = f"/conversations/{quote(sender, safe='')}/tracker/events"
-        await self._post(path, event, params={**self._params, "include_events": "NONE"})
+        params = {**self._params, "include_events": "NONE"}
+        # Rasa stamps the event when it reads the request and only then starts a new conversation's
+        # session, whose events are stamped later; its SQL tracker store reads a conversation from
+        # the session start on, so in a new conversation that first slot event is lost. The first
+        # request has started the session, so the same event sent again is kept (a repeated slot
+        # event with the same value changes nothing).
+        await self._post(path, event, params=params)
+        await self._post(path, event, params=params)
 
     async def _post(self, path: str, body: object, *, params: Mapping[str, str]) -> object:
+        return await self._request("POST", path, body, params=params)
+
+    async def _request(
+        self, method: str, path: str, body: object, *, params: Mapping[str, str]
+    ) -> object:
         url = self._base + path
         try:
-            async with self._session.post(
-                url, json=body, params=params, timeout=self._timeout
+            async with self._session.request(
+                method, url, json=body, params=params, timeout=self._timeout
             ) as response:
                 if response.status != 200:
                     logger.warning("Rasa answered %s to %s", response.status, path.split("/")[1])

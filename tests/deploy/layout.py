@@ -1,7 +1,7 @@
 """The production layout on one machine: two instances each of the city data API, the action
 server, Rasa and the gateway on their own ports, nginx (Debian's package) in front of each pair,
 every store in PostgreSQL and Rasa's lock store in Redis (both on 127.0.0.1 at their standard
-ports). Rasa starts through its container entry, `docker/entrypoints/rasa.sh`.
+ports). Rasa starts through its container entry, `scripts/serve-rasa.sh`.
 
 `with Layout.start(workdir) as layout:` — then `layout.url(name)` is the balanced URL of a service
 (`cityapi`, `actions`, `rasa`, `gateway`), `layout.instances[name]` its two `Service`s,
@@ -154,7 +154,7 @@ class Layout:
                       {**env, "CITYAPI_URL": self.url("cityapi")}, "/health")  # fmt: skip
         for index, port in enumerate(ports["rasa"], 1):
             self._add("rasa", index, port,
-                      ["bash", str(ROOT / "docker" / "entrypoints" / "rasa.sh")],
+                      ["bash", str(ROOT / "scripts" / "serve-rasa.sh")],
                       {**env, "RASA_BIN": str(self.rasa_venv / "bin" / "rasa"),
                        "RASA_MODEL": str(self.model), "RASA_PORT": str(port),
                        "RASA_INTERFACE": "127.0.0.1",

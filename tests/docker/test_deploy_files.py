@@ -31,7 +31,7 @@ BIN = Path(os.environ.get("APP_VENV", "")) / "bin"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 OUR_SERVICES = ("cityapi", "actions", "rasa", "gateway")
 # where the services read their environment
-CODE_DIRS = ("bot", "cityapi", "actions", "scripts", "docker/entrypoints")
+CODE_DIRS = ("bot", "cityapi", "actions", "scripts")
 
 
 def _run(*argv: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -229,7 +229,7 @@ def test_the_city_api_entry_migrates_imports_the_sample_once_and_serves(
     }
     totals = []
     for _start_number in range(2):  # a restart re-imports without doubling anything
-        process = _start(["/bin/sh", str(DOCKER / "entrypoints" / "cityapi.sh")], env,
+        process = _start(["/bin/sh", str(ROOT / "scripts" / "serve-cityapi.sh")], env,
                          tmp_path / "cityapi.log")  # fmt: skip
         try:
             _wait_for(f"http://127.0.0.1:{port}/healthz", process, 120)
@@ -263,7 +263,7 @@ def test_the_rasa_entry_keeps_conversations_in_postgresql_locks_in_redis_behind_
            "RASA_TRACKER_STORE_URL": pg_database.replace("postgresql://", "postgresql+psycopg://"),
            "RASA_LOCK_STORE_URL": f"redis://127.0.0.1:6379/{lock_db}",
            "RASA_AUTH_TOKEN": token, "RASA_TELEMETRY_ENABLED": "false"}  # fmt: skip
-    process = _start(["bash", str(DOCKER / "entrypoints" / "rasa.sh")], env, tmp_path / "rasa.log")
+    process = _start(["bash", str(ROOT / "scripts" / "serve-rasa.sh")], env, tmp_path / "rasa.log")
     try:
         _wait_for(f"http://127.0.0.1:{port}/", process, 240)
         deadline = time.monotonic() + 240

@@ -39,7 +39,9 @@ def city(stack: Stack, path: str, **params: object) -> Any:
 
 def tracker(stack: Stack, person_id: str) -> dict[str, Any]:
     """Rasa's tracker of this person's conversation."""
-    status, body = http_json("GET", f"{stack.rasa_url}/conversations/{person_id}/tracker")
+    status, body = http_json(
+        "GET", f"{stack.rasa_url}/conversations/{person_id}/tracker?token={stack.rasa_token}"
+    )
     assert status == 200, body
     return dict(body)
 

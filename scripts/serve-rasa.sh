@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Rasa's container entry (tests/docker runs it directly, with RASA_BIN set to a venv's): write the
-# endpoints file from the environment (scripts/rasa-endpoints.sh: action server, tracker store, lock
-# store), then run the server with the model. RASA_AUTH_TOKEN, when set, protects Rasa's HTTP API;
-# give the gateway the same value as RASA_TOKEN.
+# Starts Rasa the one way `make run`, the tests and the Rasa image all use: write the endpoints file
+# from the environment (scripts/rasa-endpoints.sh: action server, tracker store, lock store), then
+# run the server with RASA_MODEL. RASA_AUTH_TOKEN, when set, protects Rasa's HTTP API (the gateway
+# gets the same value as RASA_TOKEN); RASA_BIN is the rasa program (default: rasa on PATH).
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 endpoints="${RASA_ENDPOINTS:-$here/var/endpoints.yml}"
 mkdir -p "$(dirname "$endpoints")"
 "$here/scripts/rasa-endpoints.sh" "$endpoints"

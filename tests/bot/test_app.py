@@ -62,6 +62,28 @@ async def test_rejected_input_is_answered_in_the_persons_remembered_language(
     assert body["messages"][0]["text"] == "Your message was empty. Please type your question."
 
 
+LONG = "x" * 4001
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "says"),
+    [
+        ({"sender": "web-r1"}, 400, "empty_message", "Ihre Nachricht war leer"),
+        ({"sender": "web-r2", "message": "  \n "}, 400, "empty_message", "Ihre Nachricht war"),
+        ({"sender": "web-r3", "message": LONG}, 413, "message_too_long", "Ihre Nachricht ist"),
+        ({"sender": "web-r4", "message": "\x00\x01bin"}, 400, "unreadable_message", "Ich konnte"),
+    ],
+)
+async def test_the_cores_refusals_become_precise_api_errors_with_the_citizens_text(
+    client: TestClient, body: dict[str, str], status: int, code: str, says: str
+) -> None:
+    response = await client.post("/api/chat", json=body)
+    assert response.status == status
+    answer = await response.json()
+    assert answer["error"]["code"] == code
+    assert answer["messages"][0]["text"].startswith(says)
+
+
 async def test_broken_bodies_get_json_errors_not_crashes(client: TestClient) -> None:
     binary = await client.post("/api/chat", data=b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     assert binary.status == 400

@@ -2,7 +2,7 @@
 
 One sync loop: sync → keep the encryption keys current → hand each new message to the core →
 send the answers → persist the sync token. Rooms of one sync are handled concurrently, the messages
-of one room in order. Conversions live in `matrix_convert` (pure), persistence in `matrix_state`.
+of one room in order. Conversions live in `convert` (pure), persistence in `state`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,22 +32,37 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError
 
-from bot.channels.matrix_config import MatrixError, MatrixSettings
-from bot.channels.matrix_convert import Accepted, Refused, to_incoming
-from bot.channels.matrix_send import MAX_BACKOFF_S, MatrixMessenger
-from bot.channels.matrix_state import ChannelState, StateFile
-from bot.channels.matrix_texts import TEXTS
-from bot.core.messages import OutgoingMessage
-from bot.core.ports import Channel, MessageHandler
+from bot.channels.matrix.convert import Accepted, to_incoming
+from bot.channels.matrix.limits import MAX_BACKOFF_S
+from bot.channels.matrix.send import MatrixMessenger
+from bot.channels.matrix.settings import MatrixError, MatrixSettings
+from bot.channels.matrix.state import ChannelState, StateFile
+from bot.channels.matrix.texts import MatrixTextKey, text
+from bot.core.messages import (
+    ChannelName,
+    Delivered,
+    DeliveryResult,
+    Language,
+    OutgoingMessage,
+    Recipient,
+    RecipientGone,
+    RetryAfter,
+)
+from bot.core.ports import MessageHandler
 
 log = logging.getLogger(__name__)
 
 _STATE_FILE = "channel-state.json"
 _NIO_STORE = "nio"
+# An outbound send before the first sync (logging in, catching up): try again after this long.
+NOT_READY_RETRY_S = 10.0
+# Rooms whose language the channel remembers from their last turn (for its own texts).
+_MAX_ROOM_LANGUAGES = 10_000
+
 
 def build(
     env: Mapping[str, str], handler: MessageHandler, web_app: web.Application | None = None
-) -> Channel | None:
+) -> MatrixChannel | None:
     """Create the Matrix channel from the environment; None when MATRIX_HOMESERVER is unset."""
     del web_app  # Matrix needs no inbound HTTP: the bot syncs from the homeserver
     settings = MatrixSettings.from_env(env)
@@ -82,9 +98,9 @@ def _history_boundary(events: Sequence[Any], own_user_id: str) -> int:
 
 
 class MatrixChannel:
-    """The Matrix chat adapter (a `Channel`): logs in, syncs, answers through the core."""
+    """The Matrix chat adapter: logs in, syncs, answers through the core, sends first."""
 
-    name = "matrix"
+    name: ChannelName = "matrix"
 
     def __init__(self, settings: MatrixSettings, handler: MessageHandler) -> None:
         self.settings = settings
@@ -99,6 +115,8 @@ class MatrixChannel:
         self._handling = False  # stop() lets a batch of answers finish; anything else is cancelled
         self._names: tuple[str, ...] = ()
         self._warned_undecryptable: set[tuple[str, str]] = set()
+        # The language of each room's last turn: the channel's own texts follow the core.
+        self._languages: OrderedDict[str, Language] = OrderedDict()
 
     @property
     def messenger(self) -> MatrixMessenger:
@@ -159,6 +177,22 @@ class MatrixChannel:
         if self._client is not None:
             await self._client.close()
             self._client = None
+
+    # --- outbound port ---
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Send one message to the person's room with the bot (the outbound port)."""
+        client = self._client
+        if client is None or not client.logged_in or self._state.next_batch is None:
+            return RetryAfter(NOT_READY_RETRY_S, "not_started")
+        room = client.rooms.get(recipient.address)
+        if room is None or (room.joined_count <= 1 and room.invited_count == 0):
+            # The bot left (or was removed), or nobody else is left to read it.
+            return RecipientGone("left")
+        result = await self.messenger.deliver(room, message)
+        if not isinstance(result, Delivered):
+            log.info("matrix send to person %s: %s", recipient.person_id, result)
+        return result
 
     # --- login ---
 
@@ -353,11 +387,6 @@ class MatrixChannel:
         conversion = to_incoming(source, room.room_id, own, self._names)
         direct = _is_direct(room)
         event_id = str(source.get("event_id"))
-        if isinstance(conversion, Refused):
-            if direct or conversion.addressing.mentioned:
-                log.info("matrix: refused %s (%s)", event_id, conversion.code)
-                await self._say(room, conversion.code, event_id)
-            return
         if not isinstance(conversion, Accepted):
             return
         addressing = conversion.addressing
@@ -365,23 +394,31 @@ class MatrixChannel:
         if not (direct or addressing.mentioned or replied_to_bot):
             return
         message = conversion.message
-        if conversion.media is not None:
+        if conversion.media is not None and message.unusable is None:
             try:
                 message = await self.messenger.with_media(message, conversion.media)
             except MatrixError as exc:
                 log.warning("matrix: media of %s not loaded (%s)", event_id, exc.code)
-                await self._say(room, "media-failed", event_id)
+                await self._say(room, "media_failed", event_id)
                 return
         await self._typing(room.room_id, True)
         try:
-            answers = await self._handler(message)
+            turn = await self._handler(message)
         finally:
             await self._typing(room.room_id, False)
-        await self.messenger.send(room, answers, event_id)
+        self._remember_language(room.room_id, turn.language)
+        await self.messenger.send(room, turn.messages, event_id)
 
-    async def _say(self, room: MatrixRoom, text: str, key: str) -> None:
-        """Send one of the channel's own short texts."""
-        await self.messenger.send(room, [OutgoingMessage(TEXTS[text])], key)
+    def _remember_language(self, room_id: str, language: Language) -> None:
+        self._languages[room_id] = language
+        self._languages.move_to_end(room_id)
+        while len(self._languages) > _MAX_ROOM_LANGUAGES:
+            self._languages.popitem(last=False)
+
+    async def _say(self, room: MatrixRoom, key: MatrixTextKey, send_key: str) -> None:
+        """Send one of the channel's own short texts, in the language of the room's last turn."""
+        language = self._languages.get(room.room_id, "de")
+        await self.messenger.send(room, [OutgoingMessage(text(key, language))], send_key)
 
     async def _typing(self, room_id: str, on: bool) -> None:
         with contextlib.suppress(Exception):  # a typing notice is a courtesy, never an error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 from collections.abc import Sequence
@@ -10,19 +11,52 @@ from typing import Any
 
 from nio import AsyncClient, DownloadResponse, MatrixRoom, RoomSendResponse, UploadResponse
 from nio.crypto import decrypt_attachment
-from nio.exceptions import EncryptionError
+from nio.exceptions import EncryptionError, LocalProtocolError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from bot.channels.matrix_config import MatrixError
-from bot.channels.matrix_convert import MediaRef, audio_content, to_content
-from bot.channels.matrix_state import ChannelState
-from bot.core.messages import Audio, Image, IncomingMessage, OutgoingMessage
+from bot.channels.matrix.convert import MediaRef, audio_content, to_content
+from bot.channels.matrix.limits import MAX_BACKOFF_S, OUTBOUND_RETRY_S
+from bot.channels.matrix.settings import MatrixError
+from bot.channels.matrix.state import ChannelState
+from bot.core.messages import (
+    Audio,
+    Delivered,
+    DeliveryResult,
+    Image,
+    IncomingMessage,
+    OutgoingMessage,
+    RecipientGone,
+    Rejected,
+    RetryAfter,
+)
 
-MAX_BACKOFF_S = 30.0
+# Matrix error codes (errcode) that mean the bot cannot write to the room any more.
+_GONE_ERRCODES = frozenset({"M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_ROOM"})
 
 
 class _TransientSendError(Exception):
     """The homeserver answered 5xx to a send: worth another try."""
+
+
+class MatrixSendError(MatrixError):
+    """The homeserver refused a send for good; `errcode` is its Matrix error code."""
+
+    def __init__(self, errcode: str, room_id: str, retry_after_ms: int | None = None) -> None:
+        super().__init__("send-failed", f"{errcode} in {room_id}")
+        self.errcode = errcode
+        self.retry_after_ms = retry_after_ms
+
+
+def delivery_failure(error: MatrixError) -> DeliveryResult:
+    """The result a delivery worker acts on for a send that failed with `error` (pure)."""
+    if isinstance(error, MatrixSendError):
+        if error.errcode in _GONE_ERRCODES:
+            return RecipientGone("left")
+        if error.errcode == "M_LIMIT_EXCEEDED":
+            return RetryAfter((error.retry_after_ms or 1000) / 1000, "rate_limited")
+        if error.errcode in ("M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"):
+            return Rejected(error.errcode)
+    return RetryAfter(OUTBOUND_RETRY_S, error.code)
 
 
 class MatrixMessenger:
@@ -32,16 +66,38 @@ class MatrixMessenger:
         self._client = client
         self._state = state
 
-    async def send(self, room: MatrixRoom, answers: Sequence[OutgoingMessage], key: str) -> None:
-        """Send answers; transaction ids derive from `key`, so a retried send is never doubled."""
+    async def send(
+        self, room: MatrixRoom, answers: Sequence[OutgoingMessage], key: str
+    ) -> str | None:
+        """Send answers; transaction ids derive from `key`, so a retried send is never doubled.
+
+        Returns the event id of the last event sent.
+        """
+        sent: str | None = None
         for index, answer in enumerate(answers):
             if answer.text.strip() or answer.buttons:
-                await self._send_content(room, to_content(answer), f"{key}:{index}:text")
+                sent = await self._send_content(room, to_content(answer), f"{key}:{index}:text")
             if answer.audio is not None:
                 content = await self._upload_audio(room, answer.audio)
-                await self._send_content(room, content, f"{key}:{index}:audio")
+                sent = await self._send_content(room, content, f"{key}:{index}:audio")
+        return sent
 
-    async def _send_content(self, room: MatrixRoom, content: dict[str, Any], key: str) -> None:
+    async def deliver(self, room: MatrixRoom, message: OutgoingMessage) -> DeliveryResult:
+        """Send one message the city writes first; a failure becomes a result, never an error."""
+        try:
+            async with asyncio.timeout(OUTBOUND_RETRY_S):
+                event_id = await self.send(room, [message], f"outbound:{uuid.uuid4()}")
+        except TimeoutError:
+            # nio retries 429s and lost connections itself; past our patience, try later.
+            return RetryAfter(OUTBOUND_RETRY_S, "timeout")
+        except MatrixError as exc:
+            return delivery_failure(exc)
+        except LocalProtocolError as exc:
+            # nio refuses before sending (logged out, a room it no longer knows).
+            return RetryAfter(OUTBOUND_RETRY_S, type(exc).__name__)
+        return Delivered(event_id)
+
+    async def _send_content(self, room: MatrixRoom, content: dict[str, Any], key: str) -> str:
         client = self._client
         tx_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{client.device_id}/{key}"))
         async for attempt in AsyncRetrying(
@@ -60,11 +116,17 @@ class MatrixMessenger:
                 )
                 if isinstance(resp, RoomSendResponse):
                     self._state.mark_sent(resp.event_id)
-                    return
+                    return str(resp.event_id)
                 status = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
                 if status >= 500:
                     raise _TransientSendError(str(resp.status_code))
-                raise MatrixError("send-failed", f"{resp.status_code} in {room.room_id}")
+                retry_ms = getattr(resp, "retry_after_ms", None)
+                raise MatrixSendError(
+                    str(resp.status_code),
+                    room.room_id,
+                    retry_ms if isinstance(retry_ms, int) else None,
+                )
+        raise AssertionError("unreachable: AsyncRetrying returns or reraises")
 
     async def _upload_audio(self, room: MatrixRoom, audio: Audio) -> dict[str, Any]:
         resp, keys = await self._client.upload(

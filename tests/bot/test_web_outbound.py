@@ -1,0 +1,98 @@
+"""The web chat's outbound port: what the city writes first waits for the person's next visit,
+or is pushed over their open event stream (real gateway app, real SQLite database)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import OUTBOUND, create_app
+from bot.channels.web.routes import ENGINE
+from bot.core.messages import Button, Delivered, OutgoingMessage, Recipient, RecipientGone
+from bot.settings import GatewaySettings
+from bot.store.people import SqlPersonStore
+
+NEWS = OutgoingMessage(
+    "Die Stadtbibliothek ist am Montag geschlossen.", buttons=(Button("Mehr", "/help"),)
+)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
+    env = {
+        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
+        "RASA_URL": f"http://127.0.0.1:{closed_port()}",
+        "RASA_TIMEOUT_S": "5",
+    }
+    app = create_app(GatewaySettings.from_env(env), env)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
+
+
+async def web_person(client: TestClient, sender: str) -> Recipient:
+    """A person who used the web chat once (the assistant is down: the record exists anyway)."""
+    await client.post("/api/chat", json={"sender": sender, "message": "hallo", "lang": "en"})
+    assert client.app is not None
+    person = await SqlPersonStore(client.app[ENGINE]).find("web", sender)
+    assert person is not None
+    return Recipient(person.id, "web", sender, person.language)
+
+
+async def test_a_message_waits_for_the_next_visit_and_is_shown_once(client: TestClient) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-away")
+    result = await client.app[OUTBOUND]["web"].send(recipient, NEWS)
+    assert isinstance(result, Delivered)
+    visit = await client.get("/api/chat/messages", params={"sender": "web-away"})
+    assert visit.status == 200
+    assert (await visit.json())["messages"] == [
+        {"text": NEWS.text, "buttons": [{"title": "Mehr", "payload": "/help"}]}
+    ]
+    again = await client.get("/api/chat/messages", params={"sender": "web-away"})
+    assert (await again.json())["messages"] == []
+
+
+async def test_an_open_event_stream_gets_the_message_pushed_at_once(client: TestClient) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-here")
+    stream = await client.get("/api/chat/events", params={"sender": "web-here"})
+    assert stream.status == 200
+    assert stream.headers["Content-Type"].startswith("text/event-stream")
+    await asyncio.sleep(0.1)  # the stream is listening
+    assert isinstance(await client.app[OUTBOUND]["web"].send(recipient, NEWS), Delivered)
+    async with asyncio.timeout(5):
+        assert await stream.content.readline() == b"event: messages\n"
+        data = (await stream.content.readline()).decode()
+    assert json.loads(data.removeprefix("data: "))["messages"][0]["text"] == NEWS.text
+    # Pushed means shown: it is taken out of the outbox once written (a moment later).
+    outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
+    for _ in range(100):
+        if await outbox.waiting("web-here") == []:
+            break
+        await asyncio.sleep(0.05)
+    assert await outbox.waiting("web-here") == []
+    stream.close()
+
+
+async def test_send_to_a_person_whose_data_was_deleted_says_they_are_gone(
+    client: TestClient,
+) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-gone")
+    assert await SqlPersonStore(client.app[ENGINE]).delete(recipient.person_id)
+    assert await client.app[OUTBOUND]["web"].send(recipient, NEWS) == RecipientGone("not_found")
+    bad = await client.get("/api/chat/messages", params={"sender": "no spaces"})
+    assert bad.status == 400
+    assert (await bad.json())["error"]["code"] == "invalid_sender"

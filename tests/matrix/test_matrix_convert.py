@@ -216,8 +216,8 @@ def test_answer_content_has_plain_and_html_with_numbered_buttons() -> None:
 
 
 def test_settings_from_environment() -> None:
-    assert MatrixSettings.from_env({}) is None
-    settings = MatrixSettings.from_env(
+    assert MatrixSettings.configured({}) is None
+    settings = MatrixSettings.configured(
         {
             "MATRIX_HOMESERVER": "https://matrix.rostock.de/",
             "MATRIX_USER_ID": "@smilecity:rostock.de",
@@ -249,7 +249,7 @@ def test_settings_from_environment() -> None:
 )
 def test_invalid_settings_fail_with_a_code(env: dict[str, str]) -> None:
     with pytest.raises(MatrixError) as info:
-        MatrixSettings.from_env(env)
+        MatrixSettings.configured(env)
     assert info.value.code == "config-invalid"
 
 

@@ -65,7 +65,7 @@ def build(
 ) -> MatrixChannel | None:
     """Create the Matrix channel from the environment; None when MATRIX_HOMESERVER is unset."""
     del web_app  # Matrix needs no inbound HTTP: the bot syncs from the homeserver
-    settings = MatrixSettings.from_env(env)
+    settings = MatrixSettings.configured(env)
     if settings is None:
         return None
     return MatrixChannel(settings, handler)
@@ -209,7 +209,7 @@ class MatrixChannel:
                 device_id = who.device_id
             client.restore_login(settings.user_id, device_id, settings.access_token)
         else:
-            assert settings.password is not None  # validated by MatrixSettings.from_env
+            assert settings.password is not None  # validated by MatrixSettings
             if self._state.device_id:
                 client.device_id = self._state.device_id  # same device, same keys
             resp = await client.login(settings.password, device_name=settings.device_name)

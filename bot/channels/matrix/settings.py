@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Annotated, ClassVar, Self
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode
+
+from bot.settings import EnvSettings
 
 
 class MatrixError(Exception):
@@ -16,26 +20,51 @@ class MatrixError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixSettings:
+def _config_invalid(message: str) -> MatrixError:
+    return MatrixError("config-invalid", message)
+
+
+class MatrixSettings(EnvSettings):
     """Everything the Matrix channel needs to log in and behave; secrets never appear in repr."""
 
-    homeserver: str
-    user_id: str
-    password: str | None = None
-    access_token: str | None = None
-    device_id: str | None = None
-    store_dir: Path = Path("var/matrix-store")
-    allowed_servers: frozenset[str] = frozenset()
-    device_name: str = "Smile City Rostock"
-    sync_timeout_ms: int = 30_000
+    what: ClassVar[str] = "Matrix"
+    error: ClassVar[Callable[[str], Exception]] = _config_invalid
 
-    def __repr__(self) -> str:
-        return (
-            f"MatrixSettings(homeserver={self.homeserver!r}, user_id={self.user_id!r}, "
-            f"device_id={self.device_id!r}, store_dir={str(self.store_dir)!r}, "
-            f"allowed_servers={sorted(self.allowed_servers)!r})"
-        )
+    homeserver: str = Field(alias="MATRIX_HOMESERVER", pattern=r"^https?://[^/\s]+")
+    user_id: str = Field(alias="MATRIX_USER_ID", pattern=r"^@[^:\s]+:\S+$")
+    password: str | None = Field(None, alias="MATRIX_PASSWORD", repr=False)
+    access_token: str | None = Field(None, alias="MATRIX_ACCESS_TOKEN", repr=False)
+    device_id: str | None = Field(None, alias="MATRIX_DEVICE_ID")
+    store_dir: Path = Field(Path("var/matrix-store"), alias="MATRIX_STORE_DIR")
+    # A comma list in the environment ("rostock.de, matrix.org"); empty: invites from everyone.
+    allowed_servers: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), alias="MATRIX_ALLOWED_SERVERS"
+    )
+    device_name: str = Field("Smile City Rostock", alias="MATRIX_DEVICE_NAME", min_length=1)
+    sync_timeout_ms: int = Field(30_000, alias="MATRIX_SYNC_TIMEOUT_MS", ge=1000, le=120_000)
+
+    @field_validator("homeserver", "user_id", "device_id", "device_name", mode="before")
+    @classmethod
+    def _stripped(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("homeserver", mode="after")
+    @classmethod
+    def _without_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("allowed_servers", mode="before")
+    @classmethod
+    def _server_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(s.strip().lower() for s in value.split(",") if s.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _can_log_in(self) -> Self:
+        if not self.password and not self.access_token:
+            raise ValueError("set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN for the Matrix bot")
+        return self
 
     @property
     def server_name(self) -> str:
@@ -47,37 +76,8 @@ class MatrixSettings:
         return not self.allowed_servers or server_name.lower() in self.allowed_servers
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> MatrixSettings | None:
-        """Read MATRIX_* variables: None when MATRIX_HOMESERVER is unset, MatrixError if invalid."""
-        homeserver = env.get("MATRIX_HOMESERVER", "").strip()
-        if not homeserver:
+    def configured(cls, env: Mapping[str, str]) -> MatrixSettings | None:
+        """The settings when MATRIX_HOMESERVER is set, else None; MatrixError if invalid."""
+        if not env.get("MATRIX_HOMESERVER", "").strip():
             return None
-        url = urlparse(homeserver)
-        if url.scheme not in ("http", "https") or not url.netloc:
-            raise MatrixError("config-invalid", "MATRIX_HOMESERVER must be an http(s) URL")
-        user_id = env.get("MATRIX_USER_ID", "").strip()
-        if not (user_id.startswith("@") and ":" in user_id and len(user_id) > 3):
-            raise MatrixError("config-invalid", "MATRIX_USER_ID must look like @name:server")
-        password = env.get("MATRIX_PASSWORD") or None
-        token = env.get("MATRIX_ACCESS_TOKEN") or None
-        if not password and not token:
-            raise MatrixError(
-                "config-invalid", "set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN for the Matrix bot"
-            )
-        servers = frozenset(
-            s.strip().lower() for s in env.get("MATRIX_ALLOWED_SERVERS", "").split(",") if s.strip()
-        )
-        timeout_raw = env.get("MATRIX_SYNC_TIMEOUT_MS", "30000").strip()
-        if not timeout_raw.isdigit() or not 1000 <= int(timeout_raw) <= 120_000:
-            raise MatrixError("config-invalid", "MATRIX_SYNC_TIMEOUT_MS must be 1000..120000")
-        return cls(
-            homeserver=homeserver.rstrip("/"),
-            user_id=user_id,
-            password=password,
-            access_token=token,
-            device_id=env.get("MATRIX_DEVICE_ID", "").strip() or None,
-            store_dir=Path(env.get("MATRIX_STORE_DIR", "").strip() or "var/matrix-store"),
-            allowed_servers=servers,
-            device_name=env.get("MATRIX_DEVICE_NAME", "").strip() or "Smile City Rostock",
-            sync_timeout_ms=int(timeout_raw),
-        )
+        return cls.from_env(env)

@@ -1,31 +1,10 @@
 import io
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app import CHANNELS, create_app
+from bot.app import CHANNELS
 from bot.settings import GatewaySettings, SettingsError
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
-    env = {
-        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
-        "RASA_URL": f"http://127.0.0.1:{closed_port()}",
-        "RASA_TIMEOUT_S": "5",
-    }
-    app = create_app(GatewaySettings.from_env(env), env)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
-        yield test_client
 
 
 async def test_an_unconfigured_gateway_runs_only_the_web_chat(client: TestClient) -> None:

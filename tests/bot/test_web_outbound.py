@@ -5,40 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app import OUTBOUND, create_app
+from bot.app import OUTBOUND
 from bot.channels.web.routes import ENGINE
 from bot.core.messages import Button, Delivered, OutgoingMessage, Recipient, RecipientGone
-from bot.settings import GatewaySettings
 from bot.store.people import SqlPersonStore
 
 NEWS = OutgoingMessage(
     "Die Stadtbibliothek ist am Montag geschlossen.", buttons=(Button("Mehr", "/help"),)
 )
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
-    env = {
-        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
-        "RASA_URL": f"http://127.0.0.1:{closed_port()}",
-        "RASA_TIMEOUT_S": "5",
-    }
-    app = create_app(GatewaySettings.from_env(env), env)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
-        yield test_client
 
 
 async def web_person(client: TestClient, sender: str) -> Recipient:

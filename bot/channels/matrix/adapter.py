@@ -34,6 +34,7 @@ from nio.exceptions import LocalProtocolError
 
 from bot.channels.matrix.convert import Accepted, to_incoming
 from bot.channels.matrix.limits import MAX_BACKOFF_S
+from bot.channels.matrix.rooms import history_boundary, is_direct
 from bot.channels.matrix.send import MatrixMessenger
 from bot.channels.matrix.settings import MatrixError, MatrixSettings
 from bot.channels.matrix.state import ChannelState, StateFile
@@ -69,32 +70,6 @@ def build(
     if settings is None:
         return None
     return MatrixChannel(settings, handler)
-
-
-def _is_direct(room: MatrixRoom) -> bool:
-    """A direct chat: the bot and (at most) one other person."""
-    return room.joined_count + room.invited_count <= 2
-
-
-def _history_boundary(events: Sequence[Any], own_user_id: str) -> int:
-    """Index of the bot's own invite (or fresh join) in a timeline; what precedes it is history."""
-    invite, join = -1, -1
-    for index, event in enumerate(events):
-        source = getattr(event, "source", None)
-        if not isinstance(source, Mapping) or source.get("type") != "m.room.member":
-            continue
-        if source.get("state_key") != own_user_id:
-            continue
-        content = source.get("content") if isinstance(source.get("content"), Mapping) else {}
-        membership = content.get("membership") if isinstance(content, Mapping) else None
-        unsigned = source.get("unsigned") if isinstance(source.get("unsigned"), Mapping) else {}
-        prev = unsigned.get("prev_content") if isinstance(unsigned, Mapping) else None
-        prev_membership = prev.get("membership") if isinstance(prev, Mapping) else None
-        if membership == "invite":
-            invite = index
-        elif membership == "join" and prev_membership != "join":
-            join = index
-    return invite if invite >= 0 else join
 
 
 class MatrixChannel:
@@ -358,7 +333,7 @@ class MatrixChannel:
         room = self.client.rooms.get(room_id)
         if room is None:
             return
-        start = _history_boundary(events, self.settings.user_id) + 1
+        start = history_boundary(events, self.settings.user_id) + 1
         for event in events[start:]:
             event_id = getattr(event, "event_id", None)
             if not isinstance(event_id, str) or self._state.seen(event_id):
@@ -385,7 +360,7 @@ class MatrixChannel:
         if not isinstance(source, Mapping):
             return
         conversion = to_incoming(source, room.room_id, own, self._names)
-        direct = _is_direct(room)
+        direct = is_direct(room)
         event_id = str(source.get("event_id"))
         if not isinstance(conversion, Accepted):
             return
@@ -429,7 +404,7 @@ class MatrixChannel:
         with contextlib.suppress(LocalProtocolError):  # already requested
             await self.client.request_room_key(event)
         key = (room.room_id, event.session_id)
-        if not _is_direct(room) or key in self._warned_undecryptable:
+        if not is_direct(room) or key in self._warned_undecryptable:
             return  # once per session is enough; in groups we cannot tell whom it was meant for
         self._warned_undecryptable.add(key)
         await self._say(room, "undecryptable", event.event_id)

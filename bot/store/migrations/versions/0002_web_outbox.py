@@ -1,4 +1,4 @@
-"""The web chat's outbox: messages the city wrote first, waiting for the person's next visit.
+"""Adds web_outbox: what the city wrote to a web chat user, kept until their next visit.
 
 Revision ID: 0002_web_outbox
 Revises: 0001_people

@@ -35,28 +35,17 @@ from nio.exceptions import LocalProtocolError
 from bot.channels.matrix.convert import Accepted, to_incoming
 from bot.channels.matrix.limits import MAX_BACKOFF_S
 from bot.channels.matrix.rooms import history_boundary, is_direct
-from bot.channels.matrix.send import MatrixMessenger
+from bot.channels.matrix.send import NOT_STARTED, MatrixMessenger
 from bot.channels.matrix.settings import MatrixError, MatrixSettings
 from bot.channels.matrix.state import ChannelState, StateFile
 from bot.channels.matrix.texts import MatrixTextKey, text
-from bot.core.messages import (
-    ChannelName,
-    Delivered,
-    DeliveryResult,
-    Language,
-    OutgoingMessage,
-    Recipient,
-    RecipientGone,
-    RetryAfter,
-)
+from bot.core.messages import ChannelName, DeliveryResult, Language, OutgoingMessage, Recipient
 from bot.core.ports import MessageHandler
 
 log = logging.getLogger(__name__)
 
 _STATE_FILE = "channel-state.json"
 _NIO_STORE = "nio"
-# An outbound send before the first sync (logging in, catching up): try again after this long.
-NOT_READY_RETRY_S = 10.0
 # Rooms whose language the channel remembers from their last turn (for its own texts).
 _MAX_ROOM_LANGUAGES = 10_000
 
@@ -157,17 +146,9 @@ class MatrixChannel:
 
     async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
         """Send one message to the person's room with the bot (the outbound port)."""
-        client = self._client
-        if client is None or not client.logged_in or self._state.next_batch is None:
-            return RetryAfter(NOT_READY_RETRY_S, "not_started")
-        room = client.rooms.get(recipient.address)
-        if room is None or (room.joined_count <= 1 and room.invited_count == 0):
-            # The bot left (or was removed), or nobody else is left to read it.
-            return RecipientGone("left")
-        result = await self.messenger.deliver(room, message)
-        if not isinstance(result, Delivered):
-            log.info("matrix send to person %s: %s", recipient.person_id, result)
-        return result
+        if self._messenger is None:
+            return NOT_STARTED
+        return await self._messenger.deliver_to(recipient.address, message)
 
     # --- login ---
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Final
 
 from nio import AsyncClient, DownloadResponse, MatrixRoom, RoomSendResponse, UploadResponse
 from nio.crypto import decrypt_attachment
@@ -30,6 +31,10 @@ from bot.core.messages import (
     RetryAfter,
 )
 
+log = logging.getLogger(__name__)
+
+# An outbound send before the first sync (logging in, catching up): try again a little later.
+NOT_STARTED: Final = RetryAfter(10.0, "not_started")
 # Matrix error codes (errcode) that mean the bot cannot write to the room any more.
 _GONE_ERRCODES = frozenset({"M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_ROOM"})
 
@@ -81,6 +86,20 @@ class MatrixMessenger:
                 content = await self._upload_audio(room, answer.audio)
                 sent = await self._send_content(room, content, f"{key}:{index}:audio")
         return sent
+
+    async def deliver_to(self, room_id: str, message: OutgoingMessage) -> DeliveryResult:
+        """Send one message the city writes first to a room, if the bot can reach it there."""
+        if not self._client.logged_in or self._state.next_batch is None:
+            # Logging in or catching up on the first sync: the rooms are not known yet.
+            return NOT_STARTED
+        room = self._client.rooms.get(room_id)
+        if room is None or (room.joined_count <= 1 and room.invited_count == 0):
+            # The bot left (or was removed), or nobody else is left to read it.
+            return RecipientGone("left")
+        result = await self.deliver(room, message)
+        if not isinstance(result, Delivered):
+            log.info("matrix send to room %s: %s", room_id, result)
+        return result
 
     async def deliver(self, room: MatrixRoom, message: OutgoingMessage) -> DeliveryResult:
         """Send one message the city writes first; a failure becomes a result, never an error."""

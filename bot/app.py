@@ -1,27 +1,28 @@
-"""The gateway's aiohttp application: core, person store, web chat and the optional channels."""
+"""The gateway's aiohttp application: core, person store, web chat and the configured channels."""
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import inspect
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
-from types import ModuleType
-from typing import Any, cast
 
 import aiohttp
 from aiohttp import web
 
-from bot.core.conversation import Conversation, SpeechText
+from bot.assistant.rasa import RasaClient
+from bot.channels import matrix, telegram
+from bot.channels.web.adapter import WebChannel
+from bot.channels.web.routes import CONVERSATION, ENGINE, WEB_CHANNEL, add_routes
+from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
-from bot.core.messages import IncomingMessage, OutgoingMessage
-from bot.core.ports import Channel, MessageHandler, VoiceService
-from bot.core.rasa import RasaClient
+from bot.core.messages import ChannelName, IncomingMessage, Turn
+from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
+from bot.core.speech import speech_text
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
-from bot.store.people import PersonStore
-from bot.web.routes import CONVERSATION, ENGINE, add_routes
+from bot.store.people import SqlPersonStore
+from bot.store.web_outbox import WebOutbox
+from bot.voice import VoicePipeline, build_voice_service
 
 logger = logging.getLogger(__name__)
 
@@ -29,22 +30,16 @@ SETTINGS = web.AppKey("settings", GatewaySettings)
 CHANNELS = web.AppKey("channels", list[Channel])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 VOICE = web.AppKey("voice", object)
+# The outbound port of every running channel, by name: what announcements and report status
+# pushes send through (`await app[OUTBOUND]["telegram"].send(recipient, message)`).
+OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
 
-# Optional channel modules, started in this order and stopped in reverse.
-CHANNEL_MODULES = ("bot.channels.telegram", "bot.channels.matrix")
+ChannelBuilder = Callable[[Mapping[str, str], MessageHandler, web.Application], Channel | None]
+# The chat platforms besides the web chat, started in this order and stopped in reverse. A new
+# platform is one package under bot/channels/ with a `build` like these.
+CHANNEL_BUILDERS: tuple[ChannelBuilder, ...] = (telegram.build, matrix.build)
 # Room for base64 audio in POST /api/chat (5 MB of audio is about 6.7 MB of base64).
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import a module that another part of the project may not have written yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        # Only the module itself may be missing; a broken import inside it must surface.
-        if exc.name != name:
-            raise
-        return None
 
 
 def create_app(
@@ -57,7 +52,7 @@ def create_app(
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[SETTINGS] = settings
 
-    async def handler(msg: IncomingMessage) -> list[OutgoingMessage]:
+    async def handler(msg: IncomingMessage) -> Turn:
         return await app[CONVERSATION].handle(msg)
 
     add_routes(app)
@@ -65,7 +60,14 @@ def create_app(
     app[CHANNELS] = build_channels(env, handler, app)
     app.cleanup_ctx.append(_core(settings, env, voice))
     app.cleanup_ctx.append(_run_channels)
+    app.on_shutdown.append(_end_event_streams)
     return app
+
+
+async def _end_event_streams(app: web.Application) -> None:
+    # Before the server waits for open requests: the web chat's event streams end now.
+    if WEB_CHANNEL in app:
+        await app[WEB_CHANNEL].stop()
 
 
 def build_channels(
@@ -73,11 +75,8 @@ def build_channels(
 ) -> list[Channel]:
     """The configured chat platforms, in start order (unconfigured ones are left out)."""
     channels: list[Channel] = []
-    for name in CHANNEL_MODULES:
-        module = optional_module(name)
-        if module is None:
-            continue
-        channel = module.build(env, handler, app)
+    for build in CHANNEL_BUILDERS:
+        channel = build(env, handler, app)
         if channel is not None:
             channels.append(channel)
     return channels
@@ -88,12 +87,13 @@ def _core(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate, settings.database_url)
-        voice_service = voice if voice is not None else await _build_voice(env)
-        if voice is None and voice_service is not None:
-            # Models load once here, not on a citizen's first voice note.
-            starter = getattr(voice_service, "start", None)
-            if starter is not None:
-                await starter()
+        pipeline: VoicePipeline | None = None
+        if voice is None:
+            pipeline = build_voice_service(env)
+            if pipeline is not None:
+                # Models load once here, not on a citizen's first voice note.
+                await pipeline.start()
+        voice_service: VoiceService | None = voice if voice is not None else pipeline
         guesser = await asyncio.to_thread(LanguageGuesser)
         engine = create_engine(settings.database_url)
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=200, keepalive_timeout=30)
@@ -104,15 +104,21 @@ def _core(
             timeout_s=settings.rasa_timeout_s,
             token=settings.rasa_token,
         )
+        people = SqlPersonStore(engine)
+        web_channel = WebChannel(people, WebOutbox(engine))
+        await web_channel.start()
         app[ENGINE] = engine
+        app[WEB_CHANNEL] = web_channel
+        outbound: dict[ChannelName, OutboundChannel] = {"web": web_channel}
+        app[OUTBOUND] = outbound
         app[HTTP] = session
         app[VOICE] = voice_service
         app[CONVERSATION] = Conversation(
-            PersonStore(engine),
+            people,
             rasa,
             guesser,
             voice=voice_service,
-            speech_text=_speech_text(),
+            speech_text=speech_text,
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",
@@ -122,11 +128,11 @@ def _core(
         try:
             yield
         finally:
+            await web_channel.stop()
             await session.close()
             await engine.dispose()
-            closer = getattr(voice_service, "aclose", None)
-            if closer is not None:
-                await closer()
+            if pipeline is not None:
+                await pipeline.stop()
 
     return context
 
@@ -137,6 +143,7 @@ async def _run_channels(app: web.Application) -> AsyncIterator[None]:
         for channel in app[CHANNELS]:
             await channel.start()
             started.append(channel)
+            app[OUTBOUND][channel.name] = channel
             logger.info("channel %s started", channel.name)
         yield
     finally:
@@ -145,22 +152,3 @@ async def _run_channels(app: web.Application) -> AsyncIterator[None]:
                 await channel.stop()
             except Exception:
                 logger.exception("channel %s did not stop cleanly", channel.name)
-
-
-async def _build_voice(env: Mapping[str, str]) -> VoiceService | None:
-    module = optional_module("bot.voice")
-    if module is None:
-        return None
-    build = getattr(module, "build_voice_service", None)
-    if build is None:
-        logger.warning("bot.voice has no build_voice_service yet: voice messages are off")
-        return None
-    service: Any = build(env)
-    if inspect.isawaitable(service):
-        service = await service
-    return cast(VoiceService | None, service)
-
-
-def _speech_text() -> SpeechText | None:
-    module = optional_module("bot.core.speech")
-    return cast(SpeechText, module.speech_text) if module is not None else None

@@ -1,42 +1,96 @@
-"""The gateway's settings, read once from the environment at start-up."""
+"""The gateway's settings, read once from the environment at start-up.
+
+Every settings class of the gateway (gateway, Telegram, Matrix, voice) is an `EnvSettings`
+(pydantic-settings) and is read the same way: `Settings.from_env(env)` with the environment as a
+mapping (the process's at start-up, a test's own otherwise), field aliases as the variable names,
+empty values counting as unset, and one error type per part with every problem in its message.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ClassVar, Self
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AnyHttpUrl, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 
 class SettingsError(ValueError):
     """The environment holds a value the gateway cannot use."""
 
 
-Settings = TypeVar("Settings", bound=BaseModel)
+# The environment `from_env` reads; a mapping, never the process's os.environ behind its back.
+_ENVIRONMENT: ContextVar[Mapping[str, str]] = ContextVar("settings_environment")
 
 
-def settings_from_env(
-    model: type[Settings],
-    env: Mapping[str, str],
-    what: str,
-    error: type[ValueError] = SettingsError,
-) -> Settings:
-    """Validate the environment's values for `model`'s aliases; empty values count as unset."""
-    aliases = {f.alias for f in model.model_fields.values() if f.alias}
-    values = {k: v for k, v in env.items() if k in aliases and v.strip() != ""}
+class _MappingSource(EnvSettingsSource):
+    """pydantic-settings' environment source over the mapping given to `from_env`."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        env = _ENVIRONMENT.get({})
+        return {name: value for name, value in env.items() if value.strip() != ""}
+
+
+@contextmanager
+def _reading(env: Mapping[str, str]) -> Iterator[None]:
+    token = _ENVIRONMENT.set(env)
     try:
-        return model.model_validate(values)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise error(f"invalid {what} settings: {problems}") from exc
+        yield
+    finally:
+        _ENVIRONMENT.reset(token)
 
 
-class GatewaySettings(BaseModel):
+class EnvSettings(BaseSettings):
+    """Base of the gateway's settings: frozen, validated once, read from an env mapping."""
+
+    model_config = SettingsConfigDict(
+        frozen=True, populate_by_name=True, extra="ignore", case_sensitive=True
+    )
+    # What the settings are for, in error messages ("invalid Telegram settings: …").
+    what: ClassVar[str] = "gateway"
+    # How a part reports unusable settings (its own error type, from one message).
+    error: ClassVar[Callable[[str], Exception]] = SettingsError
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Values given in code first, then the mapping passed to `from_env`; nothing else."""
+        return (init_settings, _MappingSource(settings_cls))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        """Validate the environment's values for this class's aliases."""
+        try:
+            with _reading(env):
+                return cls()
+        except ValidationError as exc:
+            problems = "; ".join(_problem(cls.model_fields, err) for err in exc.errors())
+            raise cls.error(f"invalid {cls.what} settings: {problems}") from exc
+
+
+def _problem(fields: Mapping[str, FieldInfo], err: Any) -> str:
+    where = ".".join(str(p) for p in err["loc"]) or "settings"
+    field = fields.get(where)
+    name = field.alias if field is not None and field.alias else where
+    return f"{name}: {err['msg']}"
+
+
+class GatewaySettings(EnvSettings):
     """Where the gateway listens, where Rasa is, and where it keeps its person records."""
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
     host: str = Field("127.0.0.1", alias="GATEWAY_HOST", min_length=1)
     port: int = Field(8080, alias="GATEWAY_PORT", ge=0, le=65535)
@@ -52,8 +106,3 @@ class GatewaySettings(BaseModel):
     def rasa_base(self) -> str:
         """Rasa's base URL without a trailing slash."""
         return str(self.rasa_url).rstrip("/")
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> GatewaySettings:
-        """Build the settings from an environment mapping; empty values count as unset."""
-        return settings_from_env(cls, env, "gateway")

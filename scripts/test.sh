@@ -14,6 +14,7 @@ step "ruff"
 "$app/bin/ruff" check .
 step "mypy"
 "$app/bin/mypy" bot cityapi
+"$app/bin/mypy" --config-file actions/mypy.ini --python-executable "$rasa_venv/bin/python" actions
 
 if [ -f config.yml ] && [ -d nlu/domain ]; then
   step "rasa data validate"

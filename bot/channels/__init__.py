@@ -1,1 +1,3 @@
-"""One adapter per chat platform, converting to and from the core's message types."""
+"""Chat platforms, one package each (adapter, converter, texts, limits), implementing the two
+channel ports of `bot.core.ports`: inbound they call the core's `handle(IncomingMessage) -> Turn`
+and render the turn; outbound they `send(Recipient, OutgoingMessage) -> DeliveryResult`."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.core import texts
-from bot.store.people import Person
+from bot.core.people import Person
 
 MIN_RATE, MAX_RATE = -2, 3  # the VoiceService's speech-rate range
 

@@ -8,44 +8,42 @@ import logging
 import unicodedata
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Final
 
 from bot.core import texts
 from bot.core.choices import choose
 from bot.core.commands import apply_voice_command, parse_voice_command
 from bot.core.language import LanguageGuesser
-from bot.core.messages import IncomingMessage, Language, OutgoingMessage
-from bot.core.ports import VoiceError, VoiceService
-from bot.core.rasa import RasaClient, RasaUnavailable, replies_from_rasa
-from bot.store.people import Person, PersonStore
+from bot.core.messages import IncomingMessage, Language, OutgoingMessage, Refusal, Turn
+from bot.core.people import Person
+from bot.core.ports import (
+    Assistant,
+    AssistantUnavailable,
+    PersonStore,
+    SpeechText,
+    VoiceError,
+    VoiceService,
+)
 
 logger = logging.getLogger(__name__)
-# Which answer a failed voice stage gets; any other stage failure is "not understood".
-VOICE_ERROR_TEXTS = {"too-long": "voice_too_long", "stt-unavailable": "voice_unavailable"}
+# Which refusal a failed voice stage gets; any other stage failure is "not understood".
+VOICE_REFUSALS: Final[dict[str, Refusal]] = {
+    "too-long": "voice_too_long",
+    "stt-unavailable": "voice_unavailable",
+}
 
+# The longest text passed on to the assistant, on every channel.
 MAX_MESSAGE_CHARS: Final = 4000
-# OutgoingMessage.custom["error"] when the assistant behind the gateway could not answer; the web
-# API turns it into HTTP 503, chat platforms just send the text.
-ASSISTANT_UNAVAILABLE: Final = "assistant_unavailable"
 _SYNCED_MAX: Final = 50_000
-# The initial value of Rasa's `language` slot (docs/CONTRACTS.md, NLU additions).
-RASA_INITIAL_LANGUAGE: Final[Language] = "de"
+# The assistant's initial language for a new person (Rasa's `language` slot, CONTRACTS.md).
+ASSISTANT_INITIAL_LANGUAGE: Final[Language] = "de"
 
-SpeechText = Callable[[OutgoingMessage, Language], str]
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """The answers to one message and the language the person is answered in from now on."""
-
-    messages: list[OutgoingMessage]
-    language: Language
-    person_id: str
+__all__ = ["MAX_MESSAGE_CHARS", "Conversation", "Turn", "input_problem"]
 
 
-def input_problem(text: str | None) -> str | None:
+def input_problem(text: str | None) -> Refusal | None:
     """The text key explaining why this text cannot be sent on (empty, too long, unreadable)."""
     if text is None or not text.strip():
         return "empty"
@@ -60,19 +58,19 @@ def input_problem(text: str | None) -> str | None:
 
 
 class Conversation:
-    """Handles one incoming message at a time per person and returns the answers to send."""
+    """The inbound port: handles one message at a time per person and returns its `Turn`."""
 
     def __init__(
         self,
         store: PersonStore,
-        rasa: RasaClient,
+        assistant: Assistant,
         guesser: LanguageGuesser,
         *,
         voice: VoiceService | None = None,
         speech_text: SpeechText | None = None,
     ) -> None:
         self._store = store
-        self._rasa = rasa
+        self._assistant = assistant
         self._guesser = guesser
         self._voice = voice
         self._speech_text = speech_text
@@ -80,16 +78,12 @@ class Conversation:
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        # The language slot we last set in Rasa per person id; forgotten when Rasa was unreachable,
-        # since a restarted Rasa with an in-memory tracker store has lost it.
+        # The language we last told the assistant per person id; forgotten when it was
+        # unreachable, since a restarted Rasa with an in-memory tracker store has lost it.
         self._synced: OrderedDict[str, Language] = OrderedDict()
 
-    async def handle(self, msg: IncomingMessage) -> list[OutgoingMessage]:
-        """Answer one message: the messages to send back, in order."""
-        return (await self.handle_turn(msg)).messages
-
-    async def handle_turn(self, msg: IncomingMessage) -> Turn:
-        """Answer one message, and say in which language the person is answered from now on."""
+    async def handle(self, msg: IncomingMessage) -> Turn:
+        """Answer one message: the answers in order, the person's language, any refusal."""
         key = (msg.channel, msg.sender_id)
         lock = self._locks.get(key)
         if lock is None:
@@ -114,40 +108,37 @@ class Conversation:
         if msg.language_choice and msg.language_choice != person.language:
             person = replace(person, language=msg.language_choice)
 
+        if msg.unusable is not None:
+            return await self._refuse(msg, stored, person, msg.unusable)
         heard = False
         before: list[OutgoingMessage] = []
         text = msg.text
         if msg.audio is not None:
             if self._voice is None:
-                answer = [self._say("voice_unavailable", person)]
-                return await self._finish(msg, stored, person, answer)
+                return await self._refuse(msg, stored, person, "voice_unavailable")
             try:
                 transcript = await self._voice.transcribe(msg.audio, person.language)
             except VoiceError as exc:
                 logger.info("voice turn failed for person %s: %s", person.id, exc.code)
-                key = VOICE_ERROR_TEXTS.get(exc.code, "voice_failed")
-                answer = [self._say(key, person)]
-                return await self._finish(msg, stored, person, answer, heard=True)
+                refusal = VOICE_REFUSALS.get(exc.code, "voice_failed")
+                return await self._refuse(msg, stored, person, refusal, heard=True)
             text = transcript.text.strip()
             if not text:
-                answer = [self._say("voice_failed", person)]
-                return await self._finish(msg, stored, person, answer, heard=True)
+                return await self._refuse(msg, stored, person, "voice_failed", heard=True)
             heard = True
             before.append(self._say("understood", person, text=text))
         elif msg.image is not None and not msg.text:
-            answer = [self._say("image_unsupported", person)]
-            return await self._finish(msg, stored, person, answer)
+            return await self._refuse(msg, stored, person, "image_unsupported")
 
         if msg.location is not None:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
-            rasa_text = "/share_location" + json.dumps(position)
+            assistant_text = "/share_location" + json.dumps(position)
         elif msg.payload:
-            rasa_text = msg.payload
+            assistant_text = msg.payload
         else:
             problem = input_problem(text)
             if problem is not None or text is None:
-                answer = [self._say(problem or "empty", person)]
-                return await self._finish(msg, stored, person, answer, heard=heard)
+                return await self._refuse(msg, stored, person, problem or "empty", heard=heard)
             command = parse_voice_command(text)
             if command is not None:
                 result = apply_voice_command(person, command)
@@ -155,45 +146,57 @@ class Conversation:
                 return await self._finish(msg, stored, result.person, answer, heard=heard)
             chosen = choose(text, person.last_buttons)
             if chosen is not None:
-                rasa_text = chosen.payload
+                assistant_text = chosen.payload
             else:
-                rasa_text = text
+                assistant_text = text
                 detected = None if msg.language_choice else self._guesser.detect(text)
                 if detected is not None and detected != person.language:
                     person = replace(person, language=detected)
 
         if person != stored:
-            # Persist first: the language choice survives even when Rasa is down.
+            # Persist first: the language choice survives even when the assistant is down.
             await self._store.save(person)
             stored = person
         try:
-            replies, switched = await self._ask_rasa(person, rasa_text, msg)
-        except RasaUnavailable:
+            replies, switched = await self._ask(person, assistant_text, msg)
+        except AssistantUnavailable:
             self._synced.clear()
-            logger.warning("no answer from Rasa for person %s", person.id)
-            unavailable = OutgoingMessage(
-                text=texts.text("unavailable", person.language),
-                custom={"error": ASSISTANT_UNAVAILABLE},
+            logger.warning("no answer from the assistant for person %s", person.id)
+            return await self._refuse(
+                msg, stored, person, "assistant_unavailable", heard=heard, before=before
             )
-            return await self._finish(msg, stored, person, [*before, unavailable], heard=heard)
         if switched is not None:
             person = replace(person, language=switched)
         buttons = next((m.buttons for m in reversed(replies) if m.buttons), ())
         person = replace(person, last_buttons=buttons)
         return await self._finish(msg, stored, person, [*before, *replies], heard=heard)
 
-    async def _ask_rasa(
-        self, person: Person, rasa_text: str, msg: IncomingMessage
+    async def _refuse(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        refusal: Refusal,
+        *,
+        heard: bool = False,
+        before: Sequence[OutgoingMessage] = (),
+    ) -> Turn:
+        """Answer by the core itself: the refusal's text in the person's language."""
+        answer = [*before, self._say(refusal, person)]
+        return await self._finish(msg, stored, person, answer, heard=heard, refusal=refusal)
+
+    async def _ask(
+        self, person: Person, text: str, msg: IncomingMessage
     ) -> tuple[list[OutgoingMessage], Language | None]:
-        if person.is_new and person.language == RASA_INITIAL_LANGUAGE:
+        if person.is_new and person.language == ASSISTANT_INITIAL_LANGUAGE:
             # A new person id is a new tracker at Rasa, whose slot already holds this language.
             self._remember_synced(person.id, person.language)
         if self._synced.get(person.id) != person.language:
-            await self._rasa.set_slot(person.id, "language", person.language)
+            await self._assistant.set_language(person.id, person.language)
             self._remember_synced(person.id, person.language)
         metadata = {"channel": msg.channel, "language": person.language}
-        raw = await self._rasa.send(person.id, rasa_text, metadata)
-        replies, switched = replies_from_rasa(raw)
+        reply = await self._assistant.ask(person.id, text, metadata)
+        replies, switched = list(reply.messages), reply.language
         if switched is not None:
             # An action changed the language slot itself (e.g. "can you speak English?").
             self._remember_synced(person.id, switched)
@@ -209,6 +212,7 @@ class Conversation:
         messages: list[OutgoingMessage],
         *,
         heard: bool = False,
+        refusal: Refusal | None = None,
     ) -> Turn:
         if person != stored:
             await self._store.save(person)
@@ -218,9 +222,16 @@ class Conversation:
             spoken = person.voice_replies
         else:
             spoken = heard  # who speaks to us hears the answer, unless they said otherwise
-        if spoken and self._voice is not None:
+        speak = spoken and self._voice is not None
+        if speak:
             messages = list(await asyncio.gather(*(self._spoken(m, person) for m in messages)))
-        return Turn(messages=messages, language=person.language, person_id=person.id)
+        return Turn(
+            messages=tuple(messages),
+            language=person.language,
+            person_id=person.id,
+            refusal=refusal,
+            speak=speak,
+        )
 
     async def _spoken(self, message: OutgoingMessage, person: Person) -> OutgoingMessage:
         if not message.text.strip():

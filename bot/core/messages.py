@@ -7,6 +7,24 @@ from typing import Literal
 
 ChannelName = Literal["web", "telegram", "matrix"]
 Language = Literal["de", "en"]
+# What a channel could not pass on as a message: content the assistant cannot use (a sticker, a
+# poll), a file over the platform's download limit, or an event the channel could not read.
+Unusable = Literal["unsupported", "too_large", "unreadable", "bad_location"]
+# Why the core answered without the assistant (or without its answer): the channels render the
+# turn's messages as they are; the web API maps the code to an HTTP status.
+Refusal = Literal[
+    "empty",
+    "too_long",
+    "unreadable",
+    "unsupported",
+    "too_large",
+    "bad_location",
+    "image_unsupported",
+    "voice_unavailable",
+    "voice_failed",
+    "voice_too_long",
+    "assistant_unavailable",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +72,8 @@ class IncomingMessage:
     # True/False: the channel asks for spoken/written answers to this message (the web page's
     # toggle); None: follow the person's stored preference.
     voice_reply: bool | None = None
+    # Set by a channel for content it could not pass on; the core answers with its refusal.
+    unusable: Unusable | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +95,29 @@ class OutgoingMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """The core's answer to one incoming message: everything a channel needs to render it.
+
+    `messages` are sent in order, as they are. `language` is the person's language from now on
+    (a channel's own texts follow it). `refusal` says why the core answered by itself (too long,
+    unsupported content, assistant unavailable…); its text is already in `messages`. `speak`
+    says whether the answers carry speech (`OutgoingMessage.audio`) for this person.
+    """
+
+    messages: tuple[OutgoingMessage, ...]
+    language: Language
+    person_id: str
+    refusal: Refusal | None = None
+    speak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
-    """Whom the city writes to first: a person record plus their address on one channel."""
+    """Whom the city writes to first: a person record plus their address on one channel.
+
+    `address` is what the channel needs to reach the person (the `chat_id` of their last
+    `IncomingMessage`): a Telegram chat id, a Matrix room id, a web chat sender id.
+    """
 
     person_id: str
     channel: ChannelName
@@ -100,11 +141,22 @@ class RetryAfter:
     reason: str = ""
 
 
+GoneReason = Literal["blocked", "deactivated", "left", "not_found"]
+
+
 @dataclass(frozen=True, slots=True)
 class RecipientGone:
     """A permanent failure: the person blocked the bot, left the room or no longer exists."""
 
-    reason: str  # "blocked", "deactivated", "left", "not_found"
+    reason: GoneReason
 
 
-DeliveryResult = Delivered | RetryAfter | RecipientGone
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """The platform refused this message for good (malformed, too big): don't send it again;
+    the recipient stays reachable."""
+
+    reason: str
+
+
+DeliveryResult = Delivered | RetryAfter | RecipientGone | Rejected

@@ -1,8 +1,17 @@
-"""Interfaces between the core and its plug-ins: channels and the voice pipeline."""
+"""Interfaces between the core and the world: channels, the person store, the assistant, voice.
+
+The core imports no platform, HTTP or database library; everything with I/O implements one of
+these Protocols and is handed to the core (or handed the core) by `bot.app`.
+
+A channel implements two ports (docs/CONTRACTS.md, "Channel ports"):
+- inbound, it calls a `MessageHandler` (the core's `Conversation.handle`) with each
+  `IncomingMessage` and renders the `Turn` it gets back;
+- outbound, it is an `OutboundChannel`: `send(Recipient, OutgoingMessage) -> DeliveryResult`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,16 +23,36 @@ from bot.core.messages import (
     Language,
     OutgoingMessage,
     Recipient,
+    Turn,
 )
+from bot.core.people import Person
 
-# What a channel adapter calls for every incoming message: the core's Conversation.handle.
-MessageHandler = Callable[[IncomingMessage], Awaitable[list[OutgoingMessage]]]
+# The inbound port: what a channel adapter calls for every incoming message.
+MessageHandler = Callable[[IncomingMessage], Awaitable[Turn]]
 
 
-class Channel(Protocol):
-    """A chat platform adapter: a long-lived component with start/stop hooks."""
+class OutboundChannel(Protocol):
+    """The outbound port: the city writes to a person first (announcements, report status).
 
-    name: str
+    `send` delivers one message (text, buttons, audio) to `recipient.address` and answers with
+    a `DeliveryResult`; it never raises for a platform's refusal or an outage:
+    `Delivered` · `RetryAfter(seconds)` (rate limit, platform or network down: send the same
+    message again later) · `RecipientGone(reason)` (blocked, left, deactivated, not found: stop
+    writing to this address). A channel that is not started answers `RetryAfter`.
+    """
+
+    name: ChannelName
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Deliver one message; never raises for platform failures, answers with a result."""
+
+
+class Channel(OutboundChannel, Protocol):
+    """A chat platform: a long-lived component with start/stop hooks and the outbound port.
+
+    Built by its package's `build(env, handler, web_app) -> Channel | None` (None when not
+    configured); it calls `handler` (the inbound port) for every message it receives.
+    """
 
     async def start(self) -> None:
         """Connect to the platform and begin delivering messages to the handler."""
@@ -32,13 +61,43 @@ class Channel(Protocol):
         """Stop receiving, finish sending what is queued, release connections."""
 
 
-class OutboundChannel(Protocol):
-    """The outbound port: the city writes to a person first (announcements, report status)."""
+class PersonStore(Protocol):
+    """Where the core keeps what it remembers about people."""
 
-    name: ChannelName
+    async def find(self, channel: ChannelName, platform_id: str) -> Person | None:
+        """The person with this platform id on this channel, if any."""
 
-    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
-        """Deliver one message; never raises for platform failures, answers with a result."""
+    async def touch(
+        self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
+    ) -> Person:
+        """Find the person and mark them seen now, or create them with this language."""
+
+    async def save(self, person: Person) -> None:
+        """Write the person's changeable fields (language, voice, consent, last buttons)."""
+
+
+class AssistantUnavailable(Exception):
+    """The assistant did not answer (down, timed out, or answered with an error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantReply:
+    """The assistant's answers to one message, and the language it switched the person to."""
+
+    messages: tuple[OutgoingMessage, ...]
+    language: Language | None = None
+
+
+class Assistant(Protocol):
+    """The dialogue behind the gateway (Rasa): one conversation per opaque person id."""
+
+    async def ask(
+        self, person_id: str, text: str, metadata: Mapping[str, object]
+    ) -> AssistantReply:
+        """Send one message (text or an intent payload); raises AssistantUnavailable."""
+
+    async def set_language(self, person_id: str, language: Language) -> None:
+        """Tell the assistant the person's language; raises AssistantUnavailable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +125,6 @@ class VoiceService(Protocol):
 
     async def synthesize(self, text: str, language: Language, rate: int = 0) -> Audio:
         """Speak text as OGG/Opus (rate: -2 slowest … +3 fastest); raises VoiceError."""
+
+
+SpeechText = Callable[[OutgoingMessage, Language], str]

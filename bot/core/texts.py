@@ -1,4 +1,8 @@
-"""Everything the gateway itself says to citizens, in German and English, short and plain."""
+"""What the core says to citizens by itself (refusals, voice commands), in German and English.
+
+Keys include every `Refusal` code. A channel's own texts (its commands, its platform's
+problems) live in its package's `texts.py`; answers to questions come from Rasa.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Final
 from bot.core.messages import Language
 
 _TEXTS: Final[dict[str, dict[Language, str]]] = {
-    "unavailable": {
+    "assistant_unavailable": {
         "de": "Ich bin gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
         "en": "I am not available right now. Please try again in a moment.",
     },
@@ -22,6 +26,21 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "unreadable": {
         "de": "Ich konnte Ihre Nachricht nicht lesen. Bitte schreiben Sie Ihre Frage als Text.",
         "en": "I could not read your message. Please type your question as text.",
+    },
+    "unsupported": {
+        "de": "Diese Art von Nachricht kann ich nicht lesen. "
+        "Bitte schreiben Sie mir, senden Sie eine Sprachnachricht oder Ihren Standort.",
+        "en": "I cannot read this kind of message. "
+        "Please type, send a voice message or share your location.",
+    },
+    "too_large": {
+        "de": "Diese Datei ist zu groß. Bitte senden Sie eine kürzere Aufnahme oder ein Foto.",
+        "en": "This file is too large. Please send a shorter recording or a photo.",
+    },
+    "bad_location": {
+        "de": "Diesen Standort konnte ich nicht lesen. "
+        "Bitte teilen Sie ihn noch einmal oder nennen Sie den Stadtteil.",
+        "en": "I could not read this location. Please share it again or name the district.",
     },
     "no_answer": {
         "de": "Dazu habe ich gerade keine Antwort. "

@@ -34,3 +34,17 @@ class PersonRow(Base):
     last_buttons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebOutboxRow(Base):
+    """A message the city wrote to a web chat user, waiting for their next visit (or push)."""
+
+    __tablename__ = "web_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The person's opaque id (their data is deleted with them) and their web chat sender id.
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    address: Mapped[str] = mapped_column(String(255), index=True)
+    # The message as the web chat's JSON ({"text", "buttons"?, "audio"?, "audio_mime"?}).
+    message: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -13,28 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Button, ChannelName, Language
-from bot.store.models import PersonRow
+from bot.core.people import Person
+from bot.store.models import PersonRow, WebOutboxRow
 
 _people = cast(Table, PersonRow.__table__)
+_outbox = cast(Table, WebOutboxRow.__table__)
 LAST_SEEN_PRECISION = timedelta(minutes=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A person on one channel, as the gateway remembers them."""
-
-    id: str
-    channel: ChannelName
-    platform_id: str
-    chat_id: str
-    language: Language
-    voice_replies: bool | None
-    speech_rate: int
-    consent: bool | None
-    last_buttons: tuple[Button, ...]
-    created_at: datetime
-    last_seen_at: datetime
-    is_new: bool = False  # created by this very message
 
 
 def _now() -> datetime:
@@ -70,7 +54,7 @@ def _person(row: Any, *, is_new: bool = False) -> Person:
     )
 
 
-class PersonStore:
+class SqlPersonStore:
     """Person records in the gateway's database, by opaque id or by channel and platform id."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -155,8 +139,9 @@ class PersonStore:
             )
 
     async def delete(self, person_id: str) -> bool:
-        """Forget the person; True when a record was deleted."""
+        """Forget the person and what waits for them; True when a record was deleted."""
         async with self._engine.begin() as conn:
+            await conn.execute(delete(_outbox).where(_outbox.c.person_id == person_id))
             result = await conn.execute(delete(_people).where(_people.c.id == person_id))
         return bool(result.rowcount)
 

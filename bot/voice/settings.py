@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, Field
 
 from bot.core.messages import Language
-from bot.settings import settings_from_env
+from bot.settings import EnvSettings
 
 DE_MODEL_NAME = "vosk-model-small-de-0.15"
 EN_MODEL_NAME = "vosk-model-small-en-us-0.15"
@@ -29,10 +30,11 @@ def default_model_dir(env: Mapping[str, str]) -> Path:
     return cache / "vosk"
 
 
-class VoiceSettings(BaseModel):
+class VoiceSettings(EnvSettings):
     """Speech engines, their models and the limits that keep voice from starving text chats."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+    what: ClassVar[str] = "voice"
+    error: ClassVar[type[ValueError]] = VoiceSettingsError
 
     enabled: bool = Field(True, alias="VOICE_ENABLED")
     model_de: Path | None = Field(None, alias="VOSK_MODEL_DE")
@@ -75,8 +77,3 @@ class VoiceSettings(BaseModel):
         if self.concurrency:
             return self.concurrency
         return max(1, (os.cpu_count() or 2) // 2)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> VoiceSettings:
-        """Build the settings from an environment mapping; empty values count as unset."""
-        return settings_from_env(cls, env, "voice", VoiceSettingsError)

@@ -1,31 +1,10 @@
 import io
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.app import CHANNELS, create_app
+from bot.app import CHANNELS
 from bot.settings import GatewaySettings, SettingsError
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
-    env = {
-        "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
-        "RASA_URL": f"http://127.0.0.1:{closed_port()}",
-        "RASA_TIMEOUT_S": "5",
-    }
-    app = create_app(GatewaySettings.from_env(env), env)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
-        yield test_client
 
 
 async def test_an_unconfigured_gateway_runs_only_the_web_chat(client: TestClient) -> None:
@@ -60,6 +39,28 @@ async def test_rejected_input_is_answered_in_the_persons_remembered_language(
     body = await empty.json()
     assert body["error"]["code"] == "empty_message"
     assert body["messages"][0]["text"] == "Your message was empty. Please type your question."
+
+
+LONG = "x" * 4001
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "says"),
+    [
+        ({"sender": "web-r1"}, 400, "empty_message", "Ihre Nachricht war leer"),
+        ({"sender": "web-r2", "message": "  \n "}, 400, "empty_message", "Ihre Nachricht war"),
+        ({"sender": "web-r3", "message": LONG}, 413, "message_too_long", "Ihre Nachricht ist"),
+        ({"sender": "web-r4", "message": "\x00\x01bin"}, 400, "unreadable_message", "Ich konnte"),
+    ],
+)
+async def test_the_cores_refusals_become_precise_api_errors_with_the_citizens_text(
+    client: TestClient, body: dict[str, str], status: int, code: str, says: str
+) -> None:
+    response = await client.post("/api/chat", json=body)
+    assert response.status == status
+    answer = await response.json()
+    assert answer["error"]["code"] == code
+    assert answer["messages"][0]["text"].startswith(says)
 
 
 async def test_broken_bodies_get_json_errors_not_crashes(client: TestClient) -> None:

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.commands import apply_voice_command, parse_voice_command
-from bot.store.people import Person
+from bot.core.people import Person
 
 
 def person(**changes: object) -> Person:

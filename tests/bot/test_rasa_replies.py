@@ -1,5 +1,5 @@
+from bot.assistant.rasa import replies_from_rasa
 from bot.core.messages import Button
-from bot.core.rasa import replies_from_rasa
 
 
 def test_texts_buttons_and_the_language_switch_are_mapped() -> None:

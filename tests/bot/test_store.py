@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.messages import Button
 from bot.store.database import create_engine, migrate
-from bot.store.people import PersonStore
+from bot.store.people import SqlPersonStore
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -28,18 +28,20 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def store(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_url: str
-) -> AsyncIterator[PersonStore]:
+) -> AsyncIterator[SqlPersonStore]:
     url = f"sqlite:///{tmp_path}/sub/gateway.sqlite3" if request.param == "sqlite" else postgres_url
     migrate(url)
     migrate(url)  # a second run finds nothing to do
     engine = create_engine(url)
     try:
-        yield PersonStore(engine)
+        yield SqlPersonStore(engine)
     finally:
         await engine.dispose()
 
 
-async def test_a_person_is_created_once_and_found_again_by_platform_id(store: PersonStore) -> None:
+async def test_a_person_is_created_once_and_found_again_by_platform_id(
+    store: SqlPersonStore,
+) -> None:
     platform_id = f"tg-{uuid.uuid4().hex}"
     first = await store.touch("telegram", platform_id, "chat-1", "en")
     assert first.is_new
@@ -57,7 +59,7 @@ async def test_a_person_is_created_once_and_found_again_by_platform_id(store: Pe
     assert other.id != first.id
 
 
-async def test_changes_survive_a_new_store_on_the_same_database(store: PersonStore) -> None:
+async def test_changes_survive_a_new_store_on_the_same_database(store: SqlPersonStore) -> None:
     person = await store.touch("web", f"web-{uuid.uuid4().hex}", "c", "de")
     changed = replace(
         person,

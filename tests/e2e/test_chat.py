@@ -114,6 +114,22 @@ def test_asking_for_english_switches_all_later_answers(stack: Stack) -> None:
     assert language_of_answer(answer_text(body)) == "de"
 
 
+def test_after_a_language_switch_refusals_and_the_web_chats_own_errors_are_in_english(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "can you speak english")
+    assert (status, body["language"]) == (200, "en"), body
+    # The core's refusal follows the language the assistant switched to ...
+    status, body = stack.chat(sender, "x" * 4001)
+    assert (status, body["error"]["code"]) == (413, "message_too_long")
+    assert body["messages"][0]["text"] == texts.text("too_long", "en")
+    # ... and so does the web chat's own answer to a request it cannot read.
+    status, body = stack.chat(sender, "hallo", voice="yes")
+    assert (status, body["error"]["code"]) == (400, "invalid_voice")
+    assert body["messages"][0]["text"] == texts.text("unreadable", "en")
+
+
 def test_the_page_language_choice_is_set_in_rasa_before_the_first_answer(stack: Stack) -> None:
     sender = new_sender()
     status, body = stack.chat(sender, "hallo", lang="en")

@@ -43,14 +43,14 @@ def test_rasa_down_answers_not_reachable_in_the_persons_language_with_503(stack:
         )
         assert status == 503
         assert body["error"]["code"] == "assistant_unavailable"
-        assert body["messages"][0]["text"] == texts.text("unavailable", "de")
+        assert body["messages"][0]["text"] == texts.text("assistant_unavailable", "de")
         status, body = http_json(
             "POST",
             gateway.url + "/api/chat",
             {"sender": "web-rasa-down-en", "message": "hello there", "lang": "en"},
         )
         assert status == 503
-        assert body["messages"][0]["text"] == texts.text("unavailable", "en")
+        assert body["messages"][0]["text"] == texts.text("assistant_unavailable", "en")
         # the gateway itself stays healthy and keeps answering
         status, _ = http_json("GET", gateway.url + "/healthz")
         assert status == 200

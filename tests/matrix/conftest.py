@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.channels.matrix import MatrixChannel, build
-from bot.core.messages import Button, IncomingMessage, OutgoingMessage
+from bot.core.messages import Button, IncomingMessage, OutgoingMessage, Turn
 from bot.core.ports import MessageHandler
+from tests.fakes import turn
 from tests.matrix.person import Person
 from tests.matrix.synapse import RegisteredUser, Synapse
 
@@ -26,19 +27,21 @@ class EchoHandler:
     def __init__(self) -> None:
         self.messages: list[IncomingMessage] = []
 
-    async def __call__(self, message: IncomingMessage) -> list[OutgoingMessage]:
+    async def __call__(self, message: IncomingMessage) -> Turn:
         self.messages.append(message)
+        if message.unusable is not None:
+            return turn(OutgoingMessage(f"Abgelehnt: {message.unusable}"), refusal=message.unusable)
         if message.location is not None:
             loc = message.location
-            return [OutgoingMessage(f"Ort: {loc.latitude},{loc.longitude}")]
+            return turn(OutgoingMessage(f"Ort: {loc.latitude},{loc.longitude}"))
         if message.audio is not None:
-            return [OutgoingMessage(f"Audio: {len(message.audio.data)} Bytes")]
+            return turn(OutgoingMessage(f"Audio: {len(message.audio.data)} Bytes"))
         if message.image is not None:
-            return [OutgoingMessage(f"Bild: {len(message.image.data)} Bytes")]
+            return turn(OutgoingMessage(f"Bild: {len(message.image.data)} Bytes"))
         if message.text == "Auswahl bitte":
             buttons = (Button("Ja", "/affirm"), Button("Nein <nicht>", "/deny"))
-            return [OutgoingMessage("Möchtest du das?", buttons=buttons)]
-        return [OutgoingMessage(f"Echo: {message.text}")]
+            return turn(OutgoingMessage("Möchten Sie das?", buttons=buttons))
+        return turn(OutgoingMessage(f"Echo: {message.text}"))
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import pytest
 from nio import Api, RoomGetStateEventResponse, RoomSendResponse, UploadResponse
 
 from bot.channels.matrix import build
+from bot.core.messages import Delivered, OutgoingMessage, Recipient, RecipientGone
 from tests.matrix.conftest import EchoHandler, RegisterUser, StartBot, StartPerson
 from tests.matrix.person import eventually
 from tests.matrix.synapse import Synapse, free_port
@@ -35,7 +36,7 @@ async def test_bot_joins_on_invite_and_answers_in_plain_room(
 
     await person.ask(room, "Auswahl bitte")
     content = person.received[room][-1]
-    assert content["body"] == "Möchtest du das?\n\n1. Ja\n2. Nein <nicht>"
+    assert content["body"] == "Möchten Sie das?\n\n1. Ja\n2. Nein <nicht>"
     assert content["format"] == "org.matrix.custom.html"
     assert "<ol><li>Ja</li><li>Nein &lt;nicht&gt;</li></ol>" in content["formatted_body"]
 
@@ -202,14 +203,16 @@ async def test_bad_input_gets_polite_answers_and_no_crash(
     # encrypted, so Synapse cannot check the content: whatever a client puts in reaches the bot
     room = await person.open_chat(bot_user.user_id, encrypted=True)
 
+    # what the channel cannot pass on goes to the core as unusable; the core refuses it
     await person.send(room, {"msgtype": "org.example.hologram", "body": "?"})
-    assert "kann ich leider nicht lesen" in (await person.answers(room, 1))[-1]
+    assert (await person.answers(room, 1))[-1] == "Abgelehnt: unsupported"
     await person.send(room, {"msgtype": "m.text", "body": 42})
-    assert "konnte ich nicht lesen" in (await person.answers(room, 2))[-1]
-    await person.say(room, "Wo? " * 5000)
-    assert "zu lang" in (await person.answers(room, 3))[-1]
+    assert (await person.answers(room, 2))[-1] == "Abgelehnt: unreadable"
     await person.send(room, {"msgtype": "m.location", "body": "x", "geo:": "geo:999,999"})
-    assert "Standort" in (await person.answers(room, 4))[-1]
+    assert (await person.answers(room, 3))[-1] == "Abgelehnt: bad_location"
+    # a long text is the core's to refuse (the same limit on every channel): it arrives whole
+    await person.say(room, "Wo? " * 5000)
+    assert (await person.answers(room, 4))[-1] == "Echo: " + ("Wo? " * 5000).strip()
     # a message encrypted with a key the bot never got
     fake = {
         "algorithm": "m.megolm.v1.aes-sha2",
@@ -223,9 +226,11 @@ async def test_bad_input_gets_polite_answers_and_no_crash(
     )
     await person.client._send(RoomSendResponse, method, path, data, (room,))
     assert "nicht entschlüsseln" in (await person.answers(room, 5))[-1]
-    # still answering normally, and none of the bad ones reached the core
+    # still answering normally; the undecryptable one never reached the core
     assert await person.ask(room, "Geht es noch?") == "Echo: Geht es noch?"
-    assert [m.text for m in handler.messages] == ["Geht es noch?"]
+    assert [m.unusable for m in handler.messages] == [
+        "unsupported", "unreadable", "bad_location", None, None
+    ]
 
 
 async def test_voice_note_and_photo_reach_the_core_decrypted(
@@ -305,3 +310,27 @@ async def test_unreachable_homeserver_does_not_block_the_gateway(tmp_path: Path)
         await channel.start()
         await asyncio.sleep(0.5)
         await channel.stop()
+
+
+async def test_send_delivers_until_the_person_leaves_the_room(
+    register: RegisterUser, start_bot: StartBot, start_person: StartPerson
+) -> None:
+    bot_user, citizen = await register("bot"), await register("citizen")
+    bot = await start_bot(bot_user, EchoHandler())
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+    await eventually(lambda: room in bot.client.rooms and bot.client.rooms[room].joined_count == 2)
+    recipient = Recipient("person-1", "matrix", room)
+    news = OutgoingMessage("Die Stadtbibliothek ist am Montag geschlossen.")
+    assert isinstance(await bot.send(recipient, news), Delivered)
+    assert (await person.answers(room, 1)) == [news.text]
+    assert person.undecryptable == 0
+
+    await person.client.room_leave(room)
+    # As soon as the bot's sync saw the person go, nobody is there to read it ...
+    rooms = bot.client.rooms
+    await eventually(lambda: room not in rooms or rooms[room].joined_count < 2)
+    assert await bot.send(recipient, news) == RecipientGone("left")
+    # ... and once the bot left the empty room too, the room is gone for it.
+    await eventually(lambda: room not in bot.client.rooms)
+    assert await bot.send(recipient, news) == RecipientGone("left")

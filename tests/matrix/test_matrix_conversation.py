@@ -11,8 +11,11 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.channels.matrix_convert import to_content
+from bot.channels.matrix import texts as matrix_texts
+from bot.channels.matrix.convert import to_content
+from bot.core import texts
 from bot.core.messages import Button, OutgoingMessage
+from tests.e2e.helpers import language_of_answer
 from tests.matrix.conftest import RegisterUser, StartPerson
 from tests.matrix.person import Person, eventually
 from tests.matrix.synapse import RegisteredUser, Synapse
@@ -160,3 +163,33 @@ async def test_gateway_restart_answers_once_and_synapse_restart_is_survived(
     answer = await person.ask(room, "Danke", within=120)
     assert answer
     assert person.undecryptable == 0
+
+
+async def test_a_language_switch_is_followed_by_the_channels_own_texts_and_refusals(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=False)
+
+    switched = await person.ask(room, "can you speak english")
+    await settled(person, room)
+    assert language_of_answer(switched) == "en", switched
+    # The core's refusal, in the language the core decided.
+    assert await person.ask(room, "Rampe " * 700) == texts.text("too_long", "en")
+    # The channel's own text (an attachment the homeserver does not have) follows it too.
+    missing = {
+        "msgtype": "m.audio",
+        "body": "voice.ogg",
+        "url": "mxc://localhost/never-uploaded",
+        "info": {"mimetype": "audio/ogg", "size": 2048},
+    }
+    before = len(person.received[room])
+    await person.send(room, missing)
+    (failed,) = (await person.answers(room, before + 1, within=90))[before:]
+    assert failed == matrix_texts.text("media_failed", "en")

@@ -7,19 +7,27 @@ from typing import Any
 
 import pytest
 
-from bot.channels.matrix_config import MatrixError, MatrixSettings
-from bot.channels.matrix_convert import (
-    MAX_TEXT_CHARS,
+from bot.channels.matrix.convert import (
     Accepted,
     Ignored,
-    Refused,
     parse_geo_uri,
     strip_reply_fallback,
     to_content,
     to_incoming,
 )
-from bot.channels.matrix_state import RECENT_EVENTS, ChannelState
-from bot.core.messages import Button, Location, OutgoingMessage
+from bot.channels.matrix.limits import OUTBOUND_RETRY_S
+from bot.channels.matrix.send import MatrixSendError, delivery_failure
+from bot.channels.matrix.settings import MatrixError, MatrixSettings
+from bot.channels.matrix.state import RECENT_EVENTS, ChannelState
+from bot.core.messages import (
+    Button,
+    DeliveryResult,
+    Location,
+    OutgoingMessage,
+    RecipientGone,
+    Rejected,
+    RetryAfter,
+)
 
 BOT = "@smilecity:localhost"
 ROOM = "!room:localhost"
@@ -64,28 +72,36 @@ def test_own_messages_notices_edits_and_state_are_ignored() -> None:
     ("content", "code"),
     [
         ({"msgtype": "m.video", "body": "clip.mp4"}, "unsupported"),
-        ({"msgtype": "m.text", "body": 42}, "malformed"),
-        ({"body": "no type"}, "malformed"),
-        ({"msgtype": "m.text", "body": "   "}, "malformed"),
-        ({"msgtype": "m.text", "body": "x" * (MAX_TEXT_CHARS + 1)}, "too-long"),
-        ({"msgtype": "m.location", "body": "here", "geo_uri": "geo:91,0"}, "bad-location"),
-        ({"msgtype": "m.location", "body": "here"}, "bad-location"),
-        ({"msgtype": "m.image", "body": "a.png", "url": "https://evil/"}, "malformed"),
+        ({"msgtype": "m.text", "body": 42}, "unreadable"),
+        ({"body": "no type"}, "unreadable"),
+        ({"msgtype": "m.location", "body": "here", "geo_uri": "geo:91,0"}, "bad_location"),
+        ({"msgtype": "m.location", "body": "here"}, "bad_location"),
+        ({"msgtype": "m.image", "body": "a.png", "url": "https://evil/"}, "unreadable"),
         (
             {"msgtype": "m.image", "body": "a.png", "url": "mxc://s/m", "info": {"size": 10**9}},
-            "too-large",
+            "too_large",
         ),
     ],
 )
-def test_bad_input_is_refused_with_a_reason(content: dict[str, Any], code: str) -> None:
+def test_what_the_channel_cannot_pass_on_goes_to_the_core_as_unusable(
+    content: dict[str, Any], code: str
+) -> None:
     result = to_incoming(event(content), ROOM, BOT)
-    assert isinstance(result, Refused)
-    assert result.code == code
+    assert isinstance(result, Accepted)
+    assert result.message.unusable == code
+
+
+def test_empty_and_long_texts_are_the_cores_to_refuse() -> None:
+    for body in ("   ", "x" * 5000):
+        result = to_incoming(event({"msgtype": "m.text", "body": body}), ROOM, BOT)
+        assert isinstance(result, Accepted)
+        assert result.message.text == body.strip()
+        assert result.message.unusable is None
 
 
 def test_garbage_events_never_raise() -> None:
     for garbage in ({}, {"sender": 5}, {"sender": "@a:b", "content": "text"}, event(["list"])):
-        assert isinstance(to_incoming(garbage, ROOM, BOT), Ignored | Refused)
+        assert isinstance(to_incoming(garbage, ROOM, BOT), Ignored | Accepted)
 
 
 def test_location_from_geo_uri() -> None:
@@ -200,8 +216,8 @@ def test_answer_content_has_plain_and_html_with_numbered_buttons() -> None:
 
 
 def test_settings_from_environment() -> None:
-    assert MatrixSettings.from_env({}) is None
-    settings = MatrixSettings.from_env(
+    assert MatrixSettings.configured({}) is None
+    settings = MatrixSettings.configured(
         {
             "MATRIX_HOMESERVER": "https://matrix.rostock.de/",
             "MATRIX_USER_ID": "@smilecity:rostock.de",
@@ -233,7 +249,7 @@ def test_settings_from_environment() -> None:
 )
 def test_invalid_settings_fail_with_a_code(env: dict[str, str]) -> None:
     with pytest.raises(MatrixError) as info:
-        MatrixSettings.from_env(env)
+        MatrixSettings.configured(env)
     assert info.value.code == "config-invalid"
 
 
@@ -246,3 +262,20 @@ def test_state_round_trip_is_bounded_and_survives_damage() -> None:
     assert loaded.seen(f"$e{RECENT_EVENTS + 9}")
     assert not loaded.seen("$e0")
     assert ChannelState.from_json("{broken").next_batch is None
+
+
+@pytest.mark.parametrize(
+    ("error", "result"),
+    [
+        (MatrixSendError("M_FORBIDDEN", ROOM), RecipientGone("left")),
+        (MatrixSendError("M_NOT_FOUND", ROOM), RecipientGone("left")),
+        (MatrixSendError("M_LIMIT_EXCEEDED", ROOM, 2500), RetryAfter(2.5, "rate_limited")),
+        (MatrixSendError("M_TOO_LARGE", ROOM), Rejected("M_TOO_LARGE")),
+        (MatrixError("upload-failed", "502"), RetryAfter(OUTBOUND_RETRY_S, "upload-failed")),
+    ],
+)
+def test_a_failed_send_reads_as_what_a_delivery_worker_does_next(
+    error: MatrixError, result: DeliveryResult
+) -> None:
+    # errcodes as Synapse answers them (nio's RoomSendError.status_code)
+    assert delivery_failure(error) == result

@@ -4,7 +4,7 @@ Requests and responses follow https://core.telegram.org/bots/api: methods at `/b
 (form, multipart or JSON parameters), answers `{"ok": true, "result": …}` or
 `{"ok": false, "error_code": …, "description": …, "parameters": {"retry_after": N}}`, files at
 `/file/bot<token>/<file_path>`. Tests push updates, read what was sent, and can make sends
-answer 429.
+answer 429 (`fail_next`) or 403 as for a person who blocked the bot (`block`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ _JSON_FIELDS = {
     "link_preview_options",
 }
 _INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "duration", "max_connections"}
+# The Bot API's description of its 403 to a bot that a person blocked.
+BLOCKED = "Forbidden: bot was blocked by the user"
 _SENDING = {"sendmessage", "sendvoice", "sendphoto", "sendchataction"}
 
 
@@ -68,6 +70,7 @@ class BotApiStandIn:
         self._message_ids = itertools.count(1)
         self._chats: dict[int, dict[str, Any]] = {}
         self._failures: dict[str, list[int]] = {}  # method -> retry_after of the next 429s
+        self._blocked: dict[int, str] = {}  # chat id -> the Bot API's 403 description
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -119,6 +122,18 @@ class BotApiStandIn:
     def fail_next(self, method: str, times: int, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `method` with 429 Too Many Requests."""
         self._failures.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def block(self, chat_id: int, description: str = BLOCKED) -> None:
+        """The person blocked the bot (or deleted their account): sends to them answer 403."""
+        self._blocked[chat_id] = description
+
+    def refused(self, chat_id: int, method: str = "sendMessage") -> list[Call]:
+        """Calls of a method to one chat that the Bot API refused, in order."""
+        return [
+            c
+            for c in self.calls
+            if c.method == method.lower() and c.status != 200 and c.params.get("chat_id") == chat_id
+        ]
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[Call]:
         """Successful calls of a sending method, optionally to one chat, in order."""
@@ -288,6 +303,8 @@ class BotApiStandIn:
         chat_id = params.get("chat_id")
         if not isinstance(chat_id, int) or chat_id not in self._chats:
             raise _ApiError(400, "Bad Request: chat not found")
+        if chat_id in self._blocked:
+            raise _ApiError(403, self._blocked[chat_id])
         return self._chats[chat_id]
 
     def _message(self, chat: dict[str, Any], **content: Any) -> dict[str, Any]:

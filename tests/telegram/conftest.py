@@ -8,8 +8,9 @@ import pytest
 from aiohttp import web
 
 from bot.channels.telegram import TelegramChannel, build
-from bot.core.messages import Button, IncomingMessage, OutgoingMessage
+from bot.core.messages import Button, IncomingMessage, OutgoingMessage, Turn
 from bot.core.ports import MessageHandler
+from tests.fakes import turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN
 
@@ -57,25 +58,37 @@ async def start_channel(standin: BotApiStandIn) -> AsyncIterator[StartChannel]:
         await channel.stop()
 
 
-async def echo(message: IncomingMessage) -> list[OutgoingMessage]:
-    """A test handler for channel mechanics only: says back what arrived (no assistant)."""
+async def echo(message: IncomingMessage) -> Turn:
+    """A test handler for channel mechanics only: says back what arrived (no assistant).
+
+    Its turn's language is what the real core answers a new person in: their choice, else
+    Telegram's language hint, else German.
+    """
+    lang = message.language_choice or message.language_hint or "de"
+    if message.unusable is not None:
+        says = f"refused: {message.unusable}"
+        return turn(OutgoingMessage(says), refusal=message.unusable, language=lang)
     if message.payload is not None:
-        return [OutgoingMessage(f"payload: {message.payload}")]
+        return turn(OutgoingMessage(f"payload: {message.payload}"), language=lang)
     if message.location is not None:
         where = message.location
-        return [OutgoingMessage(f"location: {where.latitude},{where.longitude}")]
+        says = f"location: {where.latitude},{where.longitude}"
+        return turn(OutgoingMessage(says), language=lang)
     if message.image is not None:
         image = message.image
-        return [OutgoingMessage(f"image: {len(image.data)} bytes {image.mime_type} {message.text}")]
+        says = f"image: {len(image.data)} bytes {image.mime_type} {message.text}"
+        return turn(OutgoingMessage(says), language=lang)
     if message.audio is not None:
         audio = message.audio
-        return [OutgoingMessage(f"audio: {len(audio.data)} bytes {audio.mime_type}")]
+        says = f"audio: {len(audio.data)} bytes {audio.mime_type}"
+        return turn(OutgoingMessage(says), language=lang)
     if message.text == "buttons":
         long_payload = '/ask_place{"place_type": "toilet", "district": "Kröpeliner-Tor-Vorstadt"}'
-        return [
+        return turn(
             OutgoingMessage(
                 "Welche?",
                 buttons=(Button("Kurz", "/affirm"), Button("Lang", long_payload)),
-            )
-        ]
-    return [OutgoingMessage(f"echo: {message.text}")]
+            ),
+            language=lang,
+        )
+    return turn(OutgoingMessage(f"echo: {message.text}"), language=lang)

@@ -11,7 +11,18 @@ import asyncio
 
 import pytest
 
-from bot.core.messages import Audio, IncomingMessage, OutgoingMessage
+from bot.core.messages import (
+    Audio,
+    Button,
+    Delivered,
+    IncomingMessage,
+    OutgoingMessage,
+    Recipient,
+    RecipientGone,
+    RetryAfter,
+    Turn,
+)
+from tests.fakes import turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.conftest import StartChannel, channel_env, echo
 from tests.telegram.helpers import (
@@ -33,6 +44,7 @@ from tests.telegram.helpers import (
 )
 
 CHAT = 4242
+PERSON = Recipient("person-1", "telegram", str(CHAT))
 
 # python-telegram-bot's own RetryAfter reads its deprecated int attribute while it is built (22.x);
 # the warning is about PTB internals, not about this code.
@@ -160,8 +172,8 @@ async def test_long_answer_is_split_within_telegrams_limit(
     sentence = "Die Stadtbibliothek in der Kröpeliner Straße ist barrierefrei erreichbar. "
     answer = (sentence * 40 + "\n\n") * 5
 
-    async def long_answer(message: IncomingMessage) -> list[OutgoingMessage]:
-        return [OutgoingMessage(answer)]
+    async def long_answer(message: IncomingMessage) -> Turn:
+        return turn(OutgoingMessage(answer))
 
     await start_channel(long_answer)
     standin.push(text_update("Bibliotheken?"))
@@ -196,13 +208,15 @@ async def test_bad_input_gets_a_helpful_answer_or_silence(
     for data in (sticker_update(), document_update(), poll_update()):
         standin.push(data)
     standin.push(text_update("/wetter"))
-    standin.push(text_update("Rampe " * 1000))
+    standin.push(text_update("Rampe " * 600))
     standin.push(text_update("danach"))
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 6)
     texts = standin.texts(CHAT)
-    assert texts[:3] == ["Ich verstehe Text, Sprachnachrichten, Standorte und Fotos."] * 3
+    # Content the assistant cannot use goes to the core, which refuses it (here: the echo).
+    assert texts[:3] == ["refused: unsupported"] * 3
     assert texts[3] == "Diesen Befehl kenne ich nicht. Hilfe: /help"
-    assert texts[4].startswith("Diese Nachricht ist sehr lang.")
+    # A long text is the core's to refuse, like on every channel.
+    assert texts[4] == "echo: " + ("Rampe " * 600).strip()
     assert texts[5] == "echo: danach"
     await asyncio.sleep(0.5)
     assert len(standin.sent()) == 6  # nothing for the edit or the channel post
@@ -211,7 +225,7 @@ async def test_bad_input_gets_a_helpful_answer_or_silence(
 async def test_a_failing_core_gets_an_apology_and_the_channel_keeps_working(
     standin: BotApiStandIn, start_channel: StartChannel
 ) -> None:
-    async def flaky(message: IncomingMessage) -> list[OutgoingMessage]:
+    async def flaky(message: IncomingMessage) -> Turn:
         if message.text == "kaputt":
             raise RuntimeError("core down")
         return await echo(message)
@@ -241,7 +255,7 @@ async def test_in_groups_the_bot_answers_only_when_addressed(
 async def test_restart_neither_loses_nor_repeats_updates(
     standin: BotApiStandIn, start_channel: StartChannel
 ) -> None:
-    async def slow_echo(message: IncomingMessage) -> list[OutgoingMessage]:
+    async def slow_echo(message: IncomingMessage) -> Turn:
         await asyncio.sleep(0.3)
         return await echo(message)
 
@@ -261,8 +275,8 @@ async def test_restart_neither_loses_nor_repeats_updates(
 async def test_many_answers_in_one_chat_are_paced_to_about_one_a_second(
     standin: BotApiStandIn, start_channel: StartChannel
 ) -> None:
-    async def eight_places(message: IncomingMessage) -> list[OutgoingMessage]:
-        return [OutgoingMessage(f"Ort {n}") for n in range(8)]
+    async def eight_places(message: IncomingMessage) -> Turn:
+        return turn(*(OutgoingMessage(f"Ort {n}") for n in range(8)))
 
     await start_channel(eight_places)
     standin.push(text_update("Orte"))
@@ -282,8 +296,9 @@ async def test_a_spoken_answer_is_sent_as_a_voice_message_after_its_text(
 ) -> None:
     ogg = b"OggS\x00\x02spoken-answer"
 
-    async def spoken(message: IncomingMessage) -> list[OutgoingMessage]:
-        return [OutgoingMessage("Die Toilette ist geöffnet.", audio=Audio(ogg, "audio/ogg", 1.6))]
+    async def spoken(message: IncomingMessage) -> Turn:
+        audio = Audio(ogg, "audio/ogg", 1.6)
+        return turn(OutgoingMessage("Die Toilette ist geöffnet.", audio=audio))
 
     await start_channel(spoken)
     standin.push(text_update("Ist die Toilette offen?"))
@@ -296,11 +311,12 @@ async def test_a_spoken_answer_is_sent_as_a_voice_message_after_its_text(
     assert text.at <= voice.at
 
 
-async def test_a_language_switch_by_the_core_is_followed_by_the_channels_own_texts(
+async def test_the_channels_own_texts_follow_the_language_of_the_cores_turn(
     standin: BotApiStandIn, start_channel: StartChannel
 ) -> None:
-    async def switch(message: IncomingMessage) -> list[OutgoingMessage]:
-        return [OutgoingMessage("From now on in English.", custom={"language": "en"})]
+    async def switch(message: IncomingMessage) -> Turn:
+        # What the core answers after the assistant switched the language: Turn.language.
+        return turn(OutgoingMessage("From now on in English."), language="en")
 
     await start_channel(switch)
     standin.push(text_update("can you speak english", sender=user(CHAT, "de")))
@@ -308,3 +324,46 @@ async def test_a_language_switch_by_the_core_is_followed_by_the_channels_own_tex
     standin.push(text_update("/privacy", sender=user(CHAT, "de")))
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 2)
     assert standin.texts(CHAT)[1].startswith("Privacy: I store")
+
+
+async def test_send_delivers_a_message_the_city_writes_first(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    channel = await start_channel(echo)
+    standin.learn_chats(text_update("hallo"))  # the person opened the chat with the bot before
+    announcement = OutgoingMessage(
+        "Die Stadtbibliothek ist am Montag geschlossen.", buttons=(Button("Mehr", "/help"),)
+    )
+    result = await channel.send(Recipient("person-1", "telegram", str(CHAT)), announcement)
+    (sent,) = standin.sent(CHAT)
+    assert result == Delivered(str(sent.result["message_id"]))
+    assert sent.params["text"] == announcement.text
+    assert sent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Mehr"
+
+
+async def test_send_to_a_person_who_blocked_the_bot_says_they_are_gone(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    channel = await start_channel(echo)
+    standin.learn_chats(text_update("hallo"))
+    standin.block(CHAT)
+    result = await channel.send(PERSON, OutgoingMessage("Hallo"))
+    assert result == RecipientGone("blocked")
+    assert [c.status for c in standin.refused(CHAT)] == [403]
+    assert standin.sent(CHAT) == []
+    standin.block(CHAT, "Forbidden: user is deactivated")
+    result = await channel.send(PERSON, OutgoingMessage("Hallo"))
+    assert result == RecipientGone("deactivated")
+    unknown = await channel.send(Recipient("person-2", "telegram", "999"), OutgoingMessage("Hallo"))
+    assert unknown == RecipientGone("not_found")
+
+
+async def test_send_before_the_channel_runs_asks_to_retry(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    channel = await start_channel(echo)
+    await channel.stop()
+    result = await channel.send(PERSON, OutgoingMessage("Hallo"))
+    assert isinstance(result, RetryAfter)
+    assert result.seconds > 0
+    assert standin.sent(CHAT) == []

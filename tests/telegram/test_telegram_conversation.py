@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.core import texts
 from tests.e2e.helpers import city, language_of_answer
 from tests.stack import Service, Stack
 from tests.telegram.botapi_standin import BotApiStandIn
@@ -94,6 +95,30 @@ async def test_english_speaker_is_answered_in_english_from_the_city_data(
     assert language_of_answer(answer) == "en", answer
     # The answer was typed for: "typing…" came before the first answer.
     assert api.sent(910_002, "sendChatAction")[0].at <= api.sent(910_002)[0].at
+
+
+async def test_a_language_switch_by_the_assistant_is_followed_by_the_channels_own_texts(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    person = user(910_004, "de")
+    api.push(text_update("can you speak english", sender=person))
+    await api.wait_for(lambda: bool(api.texts(910_004)), within_s=90)
+    await asyncio.sleep(1)  # the rule's confirmation may follow the action's answer
+    seen = len(api.texts(910_004))
+    assert language_of_answer("\n".join(api.texts(910_004))) == "en", api.texts(910_004)
+    # /privacy is the channel's own text: it follows the language the core decided.
+    api.push(text_update("/privacy", sender=person))
+    answer = await answers_after(api, 910_004, seen, "Privacy: I store")
+    assert answer.startswith("Privacy: I store"), answer
+
+
+async def test_a_refusal_by_the_core_is_rendered_in_the_persons_language(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    # Over the core's 4,000 characters, within what Telegram lets a person send (4,096).
+    api.push(text_update("Rampe " * 670, sender=user(910_005, "en")))
+    answer = await answers_after(api, 910_005, 0, texts.text("too_long", "en"))
+    assert answer == texts.text("too_long", "en")
 
 
 async def test_webhook_mode_in_the_gateway_checks_the_secret(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram_convert import (
-    MAX_TEXT_CHARS,
+from bot.channels.telegram.convert import (
     BotIdentity,
     Ignore,
     Local,
@@ -143,20 +142,22 @@ def test_voice_note_refers_to_its_file() -> None:
     )
 
 
-def test_oversized_files_and_texts_get_a_polite_answer() -> None:
+def test_oversized_files_go_to_the_core_as_unusable_and_long_texts_as_they_are() -> None:
     too_big = convert(voice_update("voice-2", size=25 * 1024 * 1024))
-    assert isinstance(too_big, Local)
-    assert too_big.key == "too_large"
-    too_long = convert(text_update("Rampe " * (MAX_TEXT_CHARS // 5)))
-    assert isinstance(too_long, Local)
-    assert too_long.key == "too_long"
+    assert isinstance(too_big, ToCore)
+    assert too_big.media is None  # not downloaded
+    assert too_big.message.unusable == "too_large"
+    long_text = "Rampe " * 800
+    too_long = convert(text_update(long_text))
+    assert isinstance(too_long, ToCore)
+    assert too_long.message.text == long_text.strip()  # the core refuses it, on every channel
 
 
-def test_unsupported_content_gets_a_short_note() -> None:
+def test_unsupported_content_goes_to_the_core_as_unusable() -> None:
     for data in (sticker_update(), document_update(), poll_update()):
         action = convert(data)
-        assert isinstance(action, Local)
-        assert action.key == "unsupported"
+        assert isinstance(action, ToCore)
+        assert action.message.unusable == "unsupported"
     image_file = convert(document_update("image/png"))
     assert isinstance(image_file, ToCore)
     assert image_file.media is not None

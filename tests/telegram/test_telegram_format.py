@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.channels.telegram_format import (
+from bot.channels.telegram.format import (
     MAX_CALLBACK_BYTES,
     MAX_MESSAGE_CHARS,
     PayloadStore,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.telegram import build
-from bot.channels.telegram_settings import TelegramSettings
-from bot.core.messages import IncomingMessage, OutgoingMessage
+from bot.channels.telegram.settings import TelegramSettings
+from bot.core.messages import IncomingMessage, Turn
 from bot.settings import SettingsError
+from tests.fakes import turn
 from tests.telegram.botapi_standin import BotApiStandIn
 
 
-async def nothing(message: IncomingMessage) -> list[OutgoingMessage]:
-    return []
+async def nothing(message: IncomingMessage) -> Turn:
+    return turn()
 
 
 def test_without_a_token_there_is_no_channel() -> None:

@@ -8,12 +8,33 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.conversation import MAX_MESSAGE_CHARS, input_problem
-from bot.core.messages import Audio, IncomingMessage, Language, OutgoingMessage
+from bot.core.conversation import MAX_MESSAGE_CHARS
+from bot.core.messages import Audio, IncomingMessage, Language, OutgoingMessage, Refusal
 
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.:\-]{1,128}")
 AUDIO_MIME_PATTERN = re.compile(r"audio/[a-z0-9.+\-]{1,40}(;[ a-z0-9=.,\-\"]{0,80})?")
 MAX_AUDIO_BYTES = 5 * 1024 * 1024
+
+# The core's refusals that the web API reports as request errors: (status, code, message). The
+# citizen's text comes from the core's turn; other refusals are answered 200 with it.
+REFUSAL_ERRORS: dict[Refusal, tuple[int, str, str]] = {
+    "empty": (400, "empty_message", "'message' is empty."),
+    "too_long": (
+        413,
+        "message_too_long",
+        f"'message' is longer than {MAX_MESSAGE_CHARS} characters.",
+    ),
+    "unreadable": (
+        400,
+        "unreadable_message",
+        "'message' contains control characters or binary data.",
+    ),
+    "assistant_unavailable": (
+        503,
+        "assistant_unavailable",
+        "The assistant (Rasa) is not reachable.",
+    ),
+}
 
 
 class ChatRequestError(Exception):
@@ -58,33 +79,12 @@ def parse_chat_request(body: object) -> IncomingMessage:
         raise ChatRequestError(
             400, "invalid_message", "'message' must be a string.", language=language
         )
-    if audio is None:
-        problem = input_problem(message)
-        if problem == "empty":
-            raise ChatRequestError(
-                400, "empty_message", "'message' is empty.", "empty", language=language
-            )
-        if problem == "too_long":
-            raise ChatRequestError(
-                413,
-                "message_too_long",
-                f"'message' is longer than {MAX_MESSAGE_CHARS} characters.",
-                "too_long",
-                language=language,
-            )
-        if problem == "unreadable":
-            raise ChatRequestError(
-                400,
-                "unreadable_message",
-                "'message' contains control characters or binary data.",
-                "unreadable",
-                language=language,
-            )
     return IncomingMessage(
         channel="web",
         sender_id=sender,
         chat_id=sender,
-        text=message if message and message.strip() else None,
+        # Empty, over-long and unreadable text is the core's to refuse (on every channel alike).
+        text=message if message is not None and (message.strip() or audio is None) else None,
         audio=audio,
         language_choice=language,
         voice_reply=voice,

@@ -226,6 +226,25 @@
     field.focus();
   }
 
+  // What the city wrote first (announcements, report status): waiting since the last visit,
+  // then pushed over an event stream while the page is open.
+  function showWritten(messages) {
+    (messages || []).forEach(function (m) { addAnswer(m, false); });
+  }
+
+  function receiveWritten() {
+    var query = "?sender=" + encodeURIComponent(state.sender);
+    fetch("/api/chat/messages" + query, { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (data) { showWritten(data.messages); })
+      .catch(function () { /* offline: they wait for the next visit */ });
+    if (!window.EventSource) { return; }
+    var stream = new EventSource("/api/chat/events" + query);
+    stream.addEventListener("messages", function (event) {
+      try { showWritten(JSON.parse(event.data).messages); } catch (e) { /* not ours */ }
+    });
+  }
+
   function init() {
     state.sender = storage("smilechat.sender");
     if (!state.sender) {
@@ -256,6 +275,7 @@
       addAnswer: function (message) { return addAnswer(message, false); }
     };
     document.dispatchEvent(new CustomEvent("smilechat:ready"));
+    receiveWritten();
   }
 
   if (document.readyState === "loading") {

@@ -73,21 +73,9 @@ TEXTS: dict[str, dict[Language, str]] = {
         "de": "Welche Sprache möchten Sie?",
         "en": "Which language would you like?",
     },
-    "unsupported": {
-        "de": "Ich verstehe Text, Sprachnachrichten, Standorte und Fotos.",
-        "en": "I understand text, voice messages, locations and photos.",
-    },
     "unknown_command": {
         "de": "Diesen Befehl kenne ich nicht. Hilfe: /help",
         "en": "I do not know this command. Help: /help",
-    },
-    "too_long": {
-        "de": "Diese Nachricht ist sehr lang. Bitte fragen Sie in ein oder zwei Sätzen.",
-        "en": "This message is very long. Please ask in one or two sentences.",
-    },
-    "too_large": {
-        "de": "Diese Datei ist zu groß. Bitte senden Sie eine kürzere Aufnahme oder ein Foto.",
-        "en": "This file is too large. Please send a shorter recording or a photo.",
     },
     "button_expired": {
         "de": "Diese Auswahl ist abgelaufen. Bitte fragen Sie noch einmal.",

@@ -1,4 +1,5 @@
-"""Rasa's HTTP API as the gateway uses it: the REST channel and the tracker's slot events."""
+"""Rasa's HTTP API as the gateway uses it (the core's `Assistant` port): the REST channel for
+messages and the tracker's slot events for the person's language."""
 
 from __future__ import annotations
 
@@ -10,16 +11,13 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.core.messages import Button, Language, OutgoingMessage
+from bot.core.ports import AssistantReply, AssistantUnavailable
 
 logger = logging.getLogger(__name__)
 
 
-class RasaUnavailable(Exception):
-    """Rasa did not answer (down, timed out, or answered with an error status)."""
-
-
 class RasaClient:
-    """Talks to one Rasa server over a shared aiohttp session."""
+    """Talks to one Rasa server over a shared aiohttp session (implements `Assistant`)."""
 
     def __init__(
         self,
@@ -34,15 +32,20 @@ class RasaClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(timeout_s, 3.0))
         self._params = {"token": token} if token else {}
 
-    async def send(
-        self, sender: str, text: str, metadata: Mapping[str, object]
-    ) -> list[dict[str, Any]]:
-        """Send one message through the REST channel and return Rasa's raw replies."""
-        body = {"sender": sender, "message": text, "metadata": dict(metadata)}
+    async def ask(
+        self, person_id: str, text: str, metadata: Mapping[str, object]
+    ) -> AssistantReply:
+        """Send one message through the REST channel; its answers and any language switch."""
+        body = {"sender": person_id, "message": text, "metadata": dict(metadata)}
         data = await self._post("/webhooks/rest/webhook", body, params={})
         if not isinstance(data, list):
-            raise RasaUnavailable("the REST channel did not answer with a list")
-        return [item for item in data if isinstance(item, dict)]
+            raise AssistantUnavailable("the REST channel did not answer with a list")
+        messages, language = replies_from_rasa([item for item in data if isinstance(item, dict)])
+        return AssistantReply(tuple(messages), language)
+
+    async def set_language(self, person_id: str, language: Language) -> None:
+        """Set the `language` slot in the person's tracker (Rasa runs with --enable-api)."""
+        await self.set_slot(person_id, "language", language)
 
     async def set_slot(self, sender: str, name: str, value: object) -> None:
         """Set a slot in the person's tracker (Rasa runs with --enable-api)."""
@@ -70,11 +73,11 @@ class RasaClient:
             ) as response:
                 if response.status != 200:
                     logger.warning("Rasa answered %s to %s", response.status, path.split("/")[1])
-                    raise RasaUnavailable(f"Rasa answered HTTP {response.status}")
+                    raise AssistantUnavailable(f"Rasa answered HTTP {response.status}")
                 return await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             logger.warning("Rasa is unreachable: %s", type(exc).__name__)
-            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+            raise AssistantUnavailable(str(exc) or type(exc).__name__) from exc
 
 
 def replies_from_rasa(raw: list[dict[str, Any]]) -> tuple[list[OutgoingMessage], Language | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -12,9 +13,16 @@ from aiohttp import web
 from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels.web import ChatRequestError, messages_json, parse_chat_request
+from bot.channels.web.adapter import WebChannel
+from bot.channels.web.convert import (
+    REFUSAL_ERRORS,
+    SENDER_PATTERN,
+    ChatRequestError,
+    messages_json,
+    parse_chat_request,
+)
 from bot.core import texts
-from bot.core.conversation import ASSISTANT_UNAVAILABLE, Conversation
+from bot.core.conversation import Conversation
 from bot.core.messages import IncomingMessage
 
 logger = logging.getLogger(__name__)
@@ -22,6 +30,9 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 CONVERSATION = web.AppKey("conversation", Conversation)
 ENGINE = web.AppKey("engine", AsyncEngine)
+WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
+# An open event stream sends a comment this often, so proxies keep the connection open.
+HEARTBEAT_S = 25.0
 
 # The page loads nothing from elsewhere; audio answers arrive as data: URLs, recordings as blobs.
 SECURITY_HEADERS = {
@@ -43,6 +54,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/chat", chat)
+    app.router.add_get("/api/chat/messages", waiting_messages)
+    app.router.add_get("/api/chat/events", message_events)
     app.router.add_static("/static", STATIC, append_version=False)
 
 
@@ -127,13 +140,14 @@ async def chat(request: web.Request) -> web.Response:
             exc.message,
             [{"text": texts.text(exc.text_key, language)}],
         )
-    turn = await conversation.handle_turn(msg)
+    turn = await conversation.handle(msg)
     messages = messages_json(turn.messages)
-    if any(m.custom.get("error") == ASSISTANT_UNAVAILABLE for m in turn.messages):
-        response = error_json(
-            503, ASSISTANT_UNAVAILABLE, "The assistant (Rasa) is not reachable.", messages
-        )
-        response.headers["Retry-After"] = "10"
+    error = REFUSAL_ERRORS.get(turn.refusal) if turn.refusal else None
+    if error is not None:
+        status, code, message = error
+        response = error_json(status, code, message, messages)
+        if status == 503:
+            response.headers["Retry-After"] = "10"
         return response
     return web.json_response({"messages": messages, "language": turn.language})
 
@@ -145,3 +159,47 @@ async def _language_of(conversation: Conversation, body: object) -> Any:
         return "de"
     probe = IncomingMessage(channel="web", sender_id=sender, chat_id=sender)
     return await conversation.language_of(probe)
+
+
+def _invalid_sender() -> web.Response:
+    return error_json(
+        400,
+        "invalid_sender",
+        "'sender' must be 1 to 128 characters: letters, digits, '_', '.', ':' or '-'.",
+    )
+
+
+async def waiting_messages(request: web.Request) -> web.Response:
+    """GET /api/chat/messages?sender=…: what the city wrote while the person was away."""
+    sender = request.query.get("sender", "")
+    if not SENDER_PATTERN.fullmatch(sender):
+        return _invalid_sender()
+    async with request.app[WEB_CHANNEL].waiting(sender) as messages:
+        return web.json_response({"messages": messages})
+
+
+async def message_events(request: web.Request) -> web.StreamResponse:
+    """GET /api/chat/events?sender=…: an event stream pushing what the city writes, as it does."""
+    sender = request.query.get("sender", "")
+    if not SENDER_PATTERN.fullmatch(sender):
+        return _invalid_sender()
+    channel = request.app[WEB_CHANNEL]
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
+    await response.prepare(request)
+    async with channel.listen(sender) as wake:
+        while not channel.stopping:
+            try:
+                await asyncio.wait_for(wake.wait(), HEARTBEAT_S)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            wake.clear()
+            if channel.stopping:
+                break
+            async with channel.waiting(sender) as messages:
+                if messages:
+                    data = json.dumps({"messages": messages}, ensure_ascii=False)
+                    await response.write(f"event: messages\ndata: {data}\n\n".encode())
+    return response

@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from bot.core.messages import Button, IncomingMessage, Location, OutgoingMessage
+from bot.channels.matrix.limits import MAX_MEDIA_BYTES
+from bot.core.conversation import MAX_MESSAGE_CHARS
+from bot.core.messages import Button, IncomingMessage, Location, OutgoingMessage, Unusable
 
-MAX_TEXT_CHARS = 2000  # longer messages are refused politely: no question needs more
-MAX_MEDIA_BYTES = 20 * 1024 * 1024
 _GEO_URI = re.compile(
     r"^geo:(?P<lat>[-+]?\d{1,3}(?:\.\d+)?),(?P<lon>[-+]?\d{1,3}(?:\.\d+)?)(?:,[-+]?\d+(?:\.\d+)?)?(?:;.*)?$",
     re.IGNORECASE,
@@ -63,15 +63,7 @@ class Ignored:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A message meant for the bot that it cannot take; the person gets a polite text (`code`)."""
-
-    code: Literal["unsupported", "too-long", "malformed", "bad-location", "too-large"]
-    addressing: Addressing
-
-
-Conversion = Accepted | Ignored | Refused
+Conversion = Accepted | Ignored
 
 
 def parse_geo_uri(uri: str) -> Location | None:
@@ -193,39 +185,41 @@ def to_incoming(
     )
     if msgtype == "m.notice":
         return Ignored("notice")  # bots talk in notices; answering them risks a loop
+
+    def refused(unusable: Unusable) -> Accepted:
+        # The core answers what the channel could not pass on, in the person's language.
+        return Accepted(_with(base, unusable=unusable), addressing)
+
     if not isinstance(msgtype, str) or not isinstance(body, str):
-        return Refused("malformed", addressing)
+        return refused("unreadable")
     if msgtype in ("m.text", "m.emote"):
+        # Empty or over-long text is the core's to refuse (the same limits on every channel).
         text = _strip_mention(strip_reply_fallback(body), names)
-        if len(text) > MAX_TEXT_CHARS:
-            return Refused("too-long", addressing)
-        if not text.strip():
-            return Refused("malformed", addressing)
         return Accepted(_with(base, text=text.strip()), addressing)
     if msgtype == "m.location":
         uri = content.get("geo_uri")
         location = parse_geo_uri(uri) if isinstance(uri, str) else None
         if location is None:
-            return Refused("bad-location", addressing)
+            return refused("bad_location")
         return Accepted(_with(base, location=location), addressing)
     if msgtype in ("m.audio", "m.image"):
         kind: Literal["audio", "image"] = "audio" if msgtype == "m.audio" else "image"
         ref = _media_ref(kind, content)
         if ref is None:
-            return Refused("malformed", addressing)
+            return refused("unreadable")
         if ref.size is not None and ref.size > MAX_MEDIA_BYTES:
-            return Refused("too-large", addressing)
+            return refused("too_large")
         caption = _caption(content)
         message = _with(base, text=caption) if caption else base
         return Accepted(message, addressing, ref)
-    return Refused("unsupported", addressing)
+    return refused("unsupported")
 
 
 def _caption(content: Mapping[str, Any]) -> str | None:
     """A media caption (MSC2530): the body differs from the file name."""
     filename, body = content.get("filename"), content.get("body")
     if isinstance(filename, str) and isinstance(body, str) and body and body != filename:
-        return body[:MAX_TEXT_CHARS]
+        return body[:MAX_MESSAGE_CHARS]
     return None
 
 

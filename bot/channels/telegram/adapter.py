@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels.telegram_convert import (
+from bot.channels.telegram.convert import (
     BotIdentity,
     Ignore,
     Local,
@@ -33,11 +33,24 @@ from bot.channels.telegram_convert import (
     convert_callback,
     convert_update,
 )
-from bot.channels.telegram_format import PayloadStore, keyboard, split_text
-from bot.channels.telegram_limits import TelegramRateLimiter
-from bot.channels.telegram_settings import TelegramSettings
-from bot.channels.telegram_texts import COMMAND_MENU, LANGUAGE_CHOICES, text
-from bot.core.messages import Audio, Button, Image, Language, OutgoingMessage
+from bot.channels.telegram.delivery import delivery_failure
+from bot.channels.telegram.format import PayloadStore, keyboard, split_text
+from bot.channels.telegram.limits import TelegramRateLimiter
+from bot.channels.telegram.settings import TelegramSettings
+from bot.channels.telegram.texts import COMMAND_MENU, LANGUAGE_CHOICES, text
+from bot.core.messages import (
+    Audio,
+    Button,
+    ChannelName,
+    Delivered,
+    DeliveryResult,
+    Image,
+    Language,
+    OutgoingMessage,
+    Recipient,
+    RecipientGone,
+    RetryAfter,
+)
 from bot.core.ports import MessageHandler as CoreHandler
 from bot.settings import SettingsError
 
@@ -50,6 +63,8 @@ MAX_RETRIES_ON_429 = 50
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Edits and channel posts are not asked for: they get no answer (the converter ignores them too).
 ALLOWED_UPDATES = ["message", "callback_query"]
+# An outbound send while the channel is stopped (starting up, shutting down): try again later.
+NOT_RUNNING_RETRY_S = 10.0
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -70,9 +85,9 @@ def build(
 
 
 class TelegramChannel:
-    """Receives Telegram updates, passes them to the core, and sends its answers back."""
+    """Receives Telegram updates, passes them to the core, sends its answers, and sends first."""
 
-    name = "telegram"
+    name: ChannelName = "telegram"
 
     def __init__(self, settings: TelegramSettings, handler: CoreHandler) -> None:
         self._settings = settings
@@ -163,6 +178,25 @@ class TelegramChannel:
                 commands, scope=BotCommandScopeDefault(), language_code=lang_code
             )
 
+    # --- outbound port ---------------------------------------------------------------------
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Send one message to a chat the person opened with the bot (the outbound port)."""
+        if not self._running:
+            return RetryAfter(NOT_RUNNING_RETRY_S, "not_started")
+        try:
+            chat_id = int(recipient.address)
+        except ValueError:
+            return RecipientGone("not_found")
+        try:
+            async with self._chat_lock(chat_id):
+                sent = await self._send(chat_id, message, None, recipient.language)
+        except TelegramError as exc:
+            result = delivery_failure(exc)
+            log.info("telegram send to person %s: %s", recipient.person_id, result)
+            return result
+        return Delivered(sent)
+
     # --- webhook ---------------------------------------------------------------------------
 
     def add_routes(self, web_app: web.Application) -> None:
@@ -234,8 +268,7 @@ class TelegramChannel:
         message = action.message
         for language, _, choice in LANGUAGE_CHOICES:
             if message.payload == choice:
-                # The core stores the choice at once; the channel's own texts follow it too.
-                self._languages[action.chat_id] = language
+                # The core stores the choice at once, before the assistant answers.
                 message = dataclasses.replace(message, language_choice=language)
         try:
             async with self._typing(action.chat_id):
@@ -248,18 +281,16 @@ class TelegramChannel:
                     else:
                         image = Image(data, action.media.mime_type)
                         message = dataclasses.replace(message, image=image)
-                answers = await self._handler(message)
+                turn = await self._handler(message)
         except Exception:
             log.exception("telegram update %s: the core could not answer", update_id)
             language = self._languages.get(action.chat_id, action.language)
             await self._send_text(action.chat_id, text("error", language), (), action.reply_to)
             return
-        language = self._languages.get(action.chat_id, action.language)
-        for answer in answers:
-            chosen = answer.custom.get("language")
-            if chosen == "de" or chosen == "en":
-                self._languages[action.chat_id] = language = chosen
-            await self._send(action.chat_id, answer, action.reply_to, language)
+        # The core decided the person's language; the channel's own texts follow it from now on.
+        self._languages[action.chat_id] = turn.language
+        for answer in turn.messages:
+            await self._send(action.chat_id, answer, action.reply_to, turn.language)
 
     async def _send_local(self, action: Local) -> None:
         """Send one of the channel's own texts (with the language choice for /language)."""
@@ -279,27 +310,37 @@ class TelegramChannel:
 
     async def _send(
         self, chat_id: int, answer: OutgoingMessage, reply_to: int | None, language: Language
-    ) -> None:
-        """Send one core answer: its text (split if long, buttons on the last part), then audio."""
+    ) -> str | None:
+        """Send one answer: its text (split if long, buttons on the last part), then audio.
+
+        Returns the id of the last message sent.
+        """
         body = answer.text
+        sent: str | None = None
         if not body.strip() and answer.buttons:
             # Telegram needs text to carry a keyboard.
             body = text("choose", language)
         if body.strip():
-            await self._send_text(chat_id, body, answer.buttons, reply_to)
+            sent = await self._send_text(chat_id, body, answer.buttons, reply_to)
         if answer.audio is not None:
-            await self.application.bot.send_voice(
+            voice = await self.application.bot.send_voice(
                 chat_id, answer.audio.data, duration=_seconds(answer.audio.duration_s)
             )
+            sent = str(voice.message_id)
+        return sent
 
     async def _send_text(
         self, chat_id: int, body: str, buttons: tuple[Button, ...], reply_to: int | None
-    ) -> None:
-        """Send plain text (no parse mode, so `A_B*C` arrives intact) in 4,096-character parts."""
+    ) -> str | None:
+        """Send plain text (no parse mode, so `A_B*C` arrives intact) in 4,096-character parts.
+
+        Returns the id of the last part sent.
+        """
         parts = split_text(body)
+        sent: str | None = None
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await self.application.bot.send_message(
+            message = await self.application.bot.send_message(
                 chat_id,
                 part,
                 reply_markup=keyboard(buttons, self._payloads) if last else None,
@@ -309,6 +350,8 @@ class TelegramChannel:
                     else None
                 ),
             )
+            sent = str(message.message_id)
+        return sent
 
     @contextlib.asynccontextmanager
     async def _typing(self, chat_id: int) -> AsyncIterator[None]:

@@ -2,7 +2,7 @@
 
 One sync loop: sync → keep the encryption keys current → hand each new message to the core →
 send the answers → persist the sync token. Rooms of one sync are handled concurrently, the messages
-of one room in order. Conversions live in `matrix_convert` (pure), persistence in `matrix_state`.
+of one room in order. Conversions live in `convert` (pure), persistence in `state`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,60 +32,39 @@ from nio import (
 )
 from nio.exceptions import LocalProtocolError
 
-from bot.channels.matrix_config import MatrixError, MatrixSettings
-from bot.channels.matrix_convert import Accepted, Refused, to_incoming
-from bot.channels.matrix_send import MAX_BACKOFF_S, MatrixMessenger
-from bot.channels.matrix_state import ChannelState, StateFile
-from bot.channels.matrix_texts import TEXTS
-from bot.core.messages import OutgoingMessage
-from bot.core.ports import Channel, MessageHandler
+from bot.channels.matrix.convert import Accepted, to_incoming
+from bot.channels.matrix.limits import MAX_BACKOFF_S
+from bot.channels.matrix.rooms import history_boundary, is_direct
+from bot.channels.matrix.send import NOT_STARTED, MatrixMessenger
+from bot.channels.matrix.settings import MatrixError, MatrixSettings
+from bot.channels.matrix.state import ChannelState, StateFile
+from bot.channels.matrix.texts import MatrixTextKey, text
+from bot.core.messages import ChannelName, DeliveryResult, Language, OutgoingMessage, Recipient
+from bot.core.ports import MessageHandler
 
 log = logging.getLogger(__name__)
 
 _STATE_FILE = "channel-state.json"
 _NIO_STORE = "nio"
+# Rooms whose language the channel remembers from their last turn (for its own texts).
+_MAX_ROOM_LANGUAGES = 10_000
+
 
 def build(
     env: Mapping[str, str], handler: MessageHandler, web_app: web.Application | None = None
-) -> Channel | None:
+) -> MatrixChannel | None:
     """Create the Matrix channel from the environment; None when MATRIX_HOMESERVER is unset."""
     del web_app  # Matrix needs no inbound HTTP: the bot syncs from the homeserver
-    settings = MatrixSettings.from_env(env)
+    settings = MatrixSettings.configured(env)
     if settings is None:
         return None
     return MatrixChannel(settings, handler)
 
 
-def _is_direct(room: MatrixRoom) -> bool:
-    """A direct chat: the bot and (at most) one other person."""
-    return room.joined_count + room.invited_count <= 2
-
-
-def _history_boundary(events: Sequence[Any], own_user_id: str) -> int:
-    """Index of the bot's own invite (or fresh join) in a timeline; what precedes it is history."""
-    invite, join = -1, -1
-    for index, event in enumerate(events):
-        source = getattr(event, "source", None)
-        if not isinstance(source, Mapping) or source.get("type") != "m.room.member":
-            continue
-        if source.get("state_key") != own_user_id:
-            continue
-        content = source.get("content") if isinstance(source.get("content"), Mapping) else {}
-        membership = content.get("membership") if isinstance(content, Mapping) else None
-        unsigned = source.get("unsigned") if isinstance(source.get("unsigned"), Mapping) else {}
-        prev = unsigned.get("prev_content") if isinstance(unsigned, Mapping) else None
-        prev_membership = prev.get("membership") if isinstance(prev, Mapping) else None
-        if membership == "invite":
-            invite = index
-        elif membership == "join" and prev_membership != "join":
-            join = index
-    return invite if invite >= 0 else join
-
-
 class MatrixChannel:
-    """The Matrix chat adapter (a `Channel`): logs in, syncs, answers through the core."""
+    """The Matrix chat adapter: logs in, syncs, answers through the core, sends first."""
 
-    name = "matrix"
+    name: ChannelName = "matrix"
 
     def __init__(self, settings: MatrixSettings, handler: MessageHandler) -> None:
         self.settings = settings
@@ -99,6 +79,8 @@ class MatrixChannel:
         self._handling = False  # stop() lets a batch of answers finish; anything else is cancelled
         self._names: tuple[str, ...] = ()
         self._warned_undecryptable: set[tuple[str, str]] = set()
+        # The language of each room's last turn: the channel's own texts follow the core.
+        self._languages: OrderedDict[str, Language] = OrderedDict()
 
     @property
     def messenger(self) -> MatrixMessenger:
@@ -160,6 +142,14 @@ class MatrixChannel:
             await self._client.close()
             self._client = None
 
+    # --- outbound port ---
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Send one message to the person's room with the bot (the outbound port)."""
+        if self._messenger is None:
+            return NOT_STARTED
+        return await self._messenger.deliver_to(recipient.address, message)
+
     # --- login ---
 
     async def _login(self) -> None:
@@ -175,7 +165,7 @@ class MatrixChannel:
                 device_id = who.device_id
             client.restore_login(settings.user_id, device_id, settings.access_token)
         else:
-            assert settings.password is not None  # validated by MatrixSettings.from_env
+            assert settings.password is not None  # validated by MatrixSettings
             if self._state.device_id:
                 client.device_id = self._state.device_id  # same device, same keys
             resp = await client.login(settings.password, device_name=settings.device_name)
@@ -324,7 +314,7 @@ class MatrixChannel:
         room = self.client.rooms.get(room_id)
         if room is None:
             return
-        start = _history_boundary(events, self.settings.user_id) + 1
+        start = history_boundary(events, self.settings.user_id) + 1
         for event in events[start:]:
             event_id = getattr(event, "event_id", None)
             if not isinstance(event_id, str) or self._state.seen(event_id):
@@ -351,13 +341,8 @@ class MatrixChannel:
         if not isinstance(source, Mapping):
             return
         conversion = to_incoming(source, room.room_id, own, self._names)
-        direct = _is_direct(room)
+        direct = is_direct(room)
         event_id = str(source.get("event_id"))
-        if isinstance(conversion, Refused):
-            if direct or conversion.addressing.mentioned:
-                log.info("matrix: refused %s (%s)", event_id, conversion.code)
-                await self._say(room, conversion.code, event_id)
-            return
         if not isinstance(conversion, Accepted):
             return
         addressing = conversion.addressing
@@ -365,23 +350,31 @@ class MatrixChannel:
         if not (direct or addressing.mentioned or replied_to_bot):
             return
         message = conversion.message
-        if conversion.media is not None:
+        if conversion.media is not None and message.unusable is None:
             try:
                 message = await self.messenger.with_media(message, conversion.media)
             except MatrixError as exc:
                 log.warning("matrix: media of %s not loaded (%s)", event_id, exc.code)
-                await self._say(room, "media-failed", event_id)
+                await self._say(room, "media_failed", event_id)
                 return
         await self._typing(room.room_id, True)
         try:
-            answers = await self._handler(message)
+            turn = await self._handler(message)
         finally:
             await self._typing(room.room_id, False)
-        await self.messenger.send(room, answers, event_id)
+        self._remember_language(room.room_id, turn.language)
+        await self.messenger.send(room, turn.messages, event_id)
 
-    async def _say(self, room: MatrixRoom, text: str, key: str) -> None:
-        """Send one of the channel's own short texts."""
-        await self.messenger.send(room, [OutgoingMessage(TEXTS[text])], key)
+    def _remember_language(self, room_id: str, language: Language) -> None:
+        self._languages[room_id] = language
+        self._languages.move_to_end(room_id)
+        while len(self._languages) > _MAX_ROOM_LANGUAGES:
+            self._languages.popitem(last=False)
+
+    async def _say(self, room: MatrixRoom, key: MatrixTextKey, send_key: str) -> None:
+        """Send one of the channel's own short texts, in the language of the room's last turn."""
+        language = self._languages.get(room.room_id, "de")
+        await self.messenger.send(room, [OutgoingMessage(text(key, language))], send_key)
 
     async def _typing(self, room_id: str, on: bool) -> None:
         with contextlib.suppress(Exception):  # a typing notice is a courtesy, never an error
@@ -392,7 +385,7 @@ class MatrixChannel:
         with contextlib.suppress(LocalProtocolError):  # already requested
             await self.client.request_room_key(event)
         key = (room.room_id, event.session_id)
-        if not _is_direct(room) or key in self._warned_undecryptable:
+        if not is_direct(room) or key in self._warned_undecryptable:
             return  # once per session is enough; in groups we cannot tell whom it was meant for
         self._warned_undecryptable.add(key)
         await self._say(room, "undecryptable", event.event_id)

@@ -1,4 +1,4 @@
-"""Telegram's sending limits: PTB's AIORateLimiter plus about one message a second per chat."""
+"""Telegram's limits: file downloads, and sending (PTB's AIORateLimiter plus per-chat pacing)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from aiolimiter import AsyncLimiter
 from telegram.ext import AIORateLimiter, BaseRateLimiter
 
+# The cloud Bot API lets bots download files up to 20 MB; a bigger one is refused by the core.
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 # Telegram asks for about one message per second in a chat; short bursts (a heading and three
 # places) are fine, so a chat may send BURST at once and then one per second.
 PER_CHAT_BURST = 5

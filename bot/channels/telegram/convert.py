@@ -9,23 +9,10 @@ from typing import Literal
 from telegram import CallbackQuery, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.core.messages import IncomingMessage, Language, Location
+from bot.channels.telegram.limits import MAX_DOWNLOAD_BYTES
+from bot.core.messages import IncomingMessage, Language, Location, Unusable
 
-# Longer texts are not questions; Telegram itself allows 4,096 characters.
-MAX_TEXT_CHARS = 2000
-# The cloud Bot API lets bots download files up to 20 MB.
-MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
-LocalKey = Literal[
-    "start",
-    "help",
-    "language",
-    "privacy",
-    "unsupported",
-    "unknown_command",
-    "too_long",
-    "too_large",
-    "button_expired",
-]
+LocalKey = Literal["start", "help", "language", "privacy", "unknown_command", "button_expired"]
 
 # Commands the channel answers itself; everything else starting with "/" is unknown.
 LOCAL_COMMANDS: dict[str, LocalKey] = {
@@ -207,6 +194,7 @@ def convert_message(
         text: str | None = None,
         payload: str | None = None,
         location: Location | None = None,
+        unusable: Unusable | None = None,
     ) -> ToCore:
         incoming = IncomingMessage(
             channel="telegram",
@@ -217,6 +205,7 @@ def convert_message(
             location=location,
             language_hint=_hint(user.language_code),
             message_id=str(message.message_id),
+            unusable=unusable,
         )
         return ToCore(incoming, chat.id, language, media, reply_to)
 
@@ -235,8 +224,7 @@ def convert_message(
 
     caption = _strip_mention(message.caption, bot) if message.caption else None
     if message.text is not None:
-        if len(message.text) > MAX_TEXT_CHARS:
-            return local("too_long")
+        # Too long a text is the core's to refuse (the same limit on every channel).
         text = _strip_mention(message.text, bot) if in_group else message.text.strip()
         return to_core(text=text) if text else Ignore("empty")
     if message.location is not None:
@@ -246,7 +234,7 @@ def convert_message(
         sound = message.voice or message.audio
         assert sound is not None  # for mypy: one of the two is set
         if (sound.file_size or 0) > MAX_DOWNLOAD_BYTES:
-            return local("too_large")
+            return to_core(unusable="too_large")
         mime = sound.mime_type or ("audio/ogg" if message.voice else "audio/mpeg")
         # to_dict gives plain seconds; the attribute warns about its coming change to timedelta.
         seconds = sound.to_dict().get("duration")
@@ -256,17 +244,17 @@ def convert_message(
     if message.photo:
         largest = max(message.photo, key=lambda size: size.width * size.height)
         if (largest.file_size or 0) > MAX_DOWNLOAD_BYTES:
-            return local("too_large")
+            return to_core(unusable="too_large")
         return to_core(MediaRef(largest.file_id, "image", "image/jpeg"), text=caption)
     document = message.document
     if document is not None and (document.mime_type or "").startswith("image/"):
         # A photo sent "as file" keeps full quality; it is still a photo.
         if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
-            return local("too_large")
+            return to_core(unusable="too_large")
         media = MediaRef(document.file_id, "image", document.mime_type or "image/jpeg")
         return to_core(media, text=caption)
     if any(getattr(message, kind, None) for kind in UNSUPPORTED_CONTENT):
-        return local("unsupported")
+        return to_core(unusable="unsupported")
     # Service messages (someone joined, a title changed…) need no answer.
     return Ignore("service_message")
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+from typing import ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, model_validator
 
-from bot.settings import SettingsError, settings_from_env
+from bot.settings import EnvSettings
 
 
-class TelegramSettings(BaseModel):
+class TelegramSettings(EnvSettings):
     """The Telegram channel's settings; only the token is required."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+    what: ClassVar[str] = "Telegram"
 
     token: str = Field(alias="TELEGRAM_TOKEN", min_length=1, repr=False)
     api_base_url: str = Field("https://api.telegram.org", alias="TELEGRAM_API_BASE_URL")
@@ -27,15 +26,13 @@ class TelegramSettings(BaseModel):
     concurrent_updates: int = Field(64, alias="TELEGRAM_CONCURRENT_UPDATES", ge=1, le=1024)
     privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> TelegramSettings:
-        """Read the settings from an environment mapping; empty values count as unset."""
-        settings = settings_from_env(cls, env, "Telegram")
-        if settings.mode == "webhook" and not (settings.webhook_url and settings.webhook_secret):
-            raise SettingsError(
+    @model_validator(mode="after")
+    def _webhook_complete(self) -> Self:
+        if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret):
+            raise ValueError(
                 "TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET"
             )
-        return settings
+        return self
 
     @property
     def api_base(self) -> str:

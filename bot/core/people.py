@@ -1,0 +1,26 @@
+"""What the gateway remembers about a person, as the core sees it (storage is a port)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.messages import Button, ChannelName, Language
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person on one channel, as the gateway remembers them."""
+
+    id: str
+    channel: ChannelName
+    platform_id: str
+    chat_id: str
+    language: Language
+    voice_replies: bool | None
+    speech_rate: int
+    consent: bool | None
+    last_buttons: tuple[Button, ...]
+    created_at: datetime
+    last_seen_at: datetime
+    is_new: bool = False  # created by this very message

@@ -1,0 +1,75 @@
+"""The web chat's outbound port: what the city writes first waits for the person's next visit,
+or is pushed over their open event stream (real gateway app, real SQLite database)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from aiohttp.test_utils import TestClient
+
+from bot.app import OUTBOUND
+from bot.channels.web.routes import ENGINE
+from bot.core.messages import Button, Delivered, OutgoingMessage, Recipient, RecipientGone
+from bot.store.people import SqlPersonStore
+
+NEWS = OutgoingMessage(
+    "Die Stadtbibliothek ist am Montag geschlossen.", buttons=(Button("Mehr", "/help"),)
+)
+
+
+async def web_person(client: TestClient, sender: str) -> Recipient:
+    """A person who used the web chat once (the assistant is down: the record exists anyway)."""
+    await client.post("/api/chat", json={"sender": sender, "message": "hallo", "lang": "en"})
+    assert client.app is not None
+    person = await SqlPersonStore(client.app[ENGINE]).find("web", sender)
+    assert person is not None
+    return Recipient(person.id, "web", sender, person.language)
+
+
+async def test_a_message_waits_for_the_next_visit_and_is_shown_once(client: TestClient) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-away")
+    result = await client.app[OUTBOUND]["web"].send(recipient, NEWS)
+    assert isinstance(result, Delivered)
+    visit = await client.get("/api/chat/messages", params={"sender": "web-away"})
+    assert visit.status == 200
+    assert (await visit.json())["messages"] == [
+        {"text": NEWS.text, "buttons": [{"title": "Mehr", "payload": "/help"}]}
+    ]
+    again = await client.get("/api/chat/messages", params={"sender": "web-away"})
+    assert (await again.json())["messages"] == []
+
+
+async def test_an_open_event_stream_gets_the_message_pushed_at_once(client: TestClient) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-here")
+    stream = await client.get("/api/chat/events", params={"sender": "web-here"})
+    assert stream.status == 200
+    assert stream.headers["Content-Type"].startswith("text/event-stream")
+    await asyncio.sleep(0.1)  # the stream is listening
+    assert isinstance(await client.app[OUTBOUND]["web"].send(recipient, NEWS), Delivered)
+    async with asyncio.timeout(5):
+        assert await stream.content.readline() == b"event: messages\n"
+        data = (await stream.content.readline()).decode()
+    assert json.loads(data.removeprefix("data: "))["messages"][0]["text"] == NEWS.text
+    # Pushed means shown: it is taken out of the outbox once written (a moment later).
+    outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
+    for _ in range(100):
+        if await outbox.waiting("web-here") == []:
+            break
+        await asyncio.sleep(0.05)
+    assert await outbox.waiting("web-here") == []
+    stream.close()
+
+
+async def test_send_to_a_person_whose_data_was_deleted_says_they_are_gone(
+    client: TestClient,
+) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-gone")
+    assert await SqlPersonStore(client.app[ENGINE]).delete(recipient.person_id)
+    assert await client.app[OUTBOUND]["web"].send(recipient, NEWS) == RecipientGone("not_found")
+    bad = await client.get("/api/chat/messages", params={"sender": "no spaces"})
+    assert bad.status == 400
+    assert (await bad.json())["error"]["code"] == "invalid_sender"

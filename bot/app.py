@@ -12,7 +12,8 @@ from aiohttp import web
 from bot.assistant.rasa import RasaClient
 from bot.channels import matrix, telegram
 from bot.channels.web.adapter import WebChannel
-from bot.channels.web.routes import CONVERSATION, ENGINE, WEB_CHANNEL, add_routes
+from bot.channels.web.limits import WebLimits
+from bot.channels.web.routes import CONVERSATION, ENGINE, WEB_CHANNEL, WEB_LIMITS, add_routes
 from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
@@ -51,6 +52,11 @@ def create_app(
     """Build the gateway: web chat routes now, everything with connections in cleanup contexts."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
     app[SETTINGS] = settings
+    app[WEB_LIMITS] = WebLimits(
+        settings.web_rate_per_sender,
+        settings.web_rate_per_address,
+        trust_forwarded_for=settings.trust_forwarded_for,
+    )
 
     async def handler(msg: IncomingMessage) -> Turn:
         return await app[CONVERSATION].handle(msg)

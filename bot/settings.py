@@ -101,6 +101,12 @@ class GatewaySettings(EnvSettings):
     # Rasa's HTTP API token (rasa run --auth-token), needed to set slots when Rasa requires one.
     rasa_token: str | None = Field(None, alias="RASA_TOKEN", repr=False)
     log_level: str = Field("INFO", alias="GATEWAY_LOG_LEVEL")
+    # Inbound limits of the web chat (the `limits` notation: "20/minute", "5/second;100/hour").
+    web_rate_per_sender: str = Field("30/minute", alias="WEB_RATE_PER_SENDER", min_length=3)
+    web_rate_per_address: str = Field("300/minute", alias="WEB_RATE_PER_ADDRESS", min_length=3)
+    # Behind a balancer every request comes from its address: take the client's from the last
+    # X-Forwarded-For entry instead (only where the balancer sets it).
+    trust_forwarded_for: bool = Field(False, alias="GATEWAY_TRUST_X_FORWARDED_FOR")
 
     @property
     def rasa_base(self) -> str:

@@ -424,6 +424,10 @@ class Stack:
             "GATEWAY_DATABASE_URL": database_url,
             "RASA_URL": rasa_url,
             "RASA_TOKEN": self.rasa_token,
+            # every test and benchmark user talks from 127.0.0.1, many per second: the inbound
+            # limits are tested with their defaults on a gateway of their own
+            "WEB_RATE_PER_ADDRESS": "100000/minute",
+            "WEB_RATE_PER_SENDER": "100000/minute",
             **env,
         }
         return Service(

@@ -23,6 +23,11 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "Ihre Nachricht ist zu lang. Bitte schreiben Sie höchstens 4000 Zeichen.",
         "en": "Your message is too long. Please write at most 4,000 characters.",
     },
+    "rate_limited": {
+        "de": "Sie schreiben gerade sehr schnell. Bitte warten Sie einen Moment, "
+        "dann antworte ich wieder.",
+        "en": "You are writing very fast. Please wait a moment, then I will answer again.",
+    },
     "unreadable": {
         "de": "Ich konnte Ihre Nachricht nicht lesen. Bitte schreiben Sie Ihre Frage als Text.",
         "en": "I could not read your message. Please type your question as text.",

@@ -31,19 +31,24 @@ def build_voice_service(env: Mapping[str, str]) -> VoicePipeline | None:
         logger.info("voice is switched off (VOICE_ENABLED)")
         return None
     if shutil.which(settings.ffmpeg) is None:
-        logger.warning("voice is off: the program %s is missing (apt-get install ffmpeg)",
-                       settings.ffmpeg)
+        logger.warning(
+            "voice is off: the program %s is missing (apt-get install ffmpeg)", settings.ffmpeg
+        )
         return None
     if shutil.which(settings.espeak) is None:
-        logger.warning("voice is off: the program %s is missing (apt-get install espeak-ng)",
-                       settings.espeak)
+        logger.warning(
+            "voice is off: the program %s is missing (apt-get install espeak-ng)", settings.espeak
+        )
         return None
     paths = {lang: settings.model_path(lang, env) for lang in LANGUAGES}
     engine = VoskEngine(paths)
     for lang in LANGUAGES:
         if not engine.available(lang):
-            logger.warning("no %s speech model at %s: voice input in that language is off "
-                           "(run `make models`)", lang, paths[lang])
+            logger.warning(
+                "no %s speech model at %s: voice input in that language is off (run `make models`)",
+                lang,
+                paths[lang],
+            )
     timeout = settings.subprocess_timeout_s
     synthesizer: Synthesizer = EspeakSynthesizer(
         {lang: settings.espeak_voice(lang) for lang in LANGUAGES}, settings.espeak, timeout

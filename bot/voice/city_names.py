@@ -70,8 +70,9 @@ class CityVocabulary:
             async with aiohttp.ClientSession(timeout=self._timeout) as session:
                 names = await fetch_city_names(session, self._base_url)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            logger.warning("city vocabulary not fetched (%s); recognition stays unbiased",
-                           type(exc).__name__)
+            logger.warning(
+                "city vocabulary not fetched (%s); recognition stays unbiased", type(exc).__name__
+            )
             return None
         vocabulary = Vocabulary.of(names)
         logger.info("city vocabulary: %d names", len(vocabulary))

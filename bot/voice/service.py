@@ -77,11 +77,16 @@ class VoicePipeline:
             transcript, seconds = await self._transcribe(audio, language)
         except VoiceError as exc:
             # One line per failed stage: the code and sizes, never audio or words.
-            logger.info("voice input failed: %s (%d bytes, %s)", exc.code, len(audio.data),
-                        audio.mime_type)
+            logger.info(
+                "voice input failed: %s (%d bytes, %s)", exc.code, len(audio.data), audio.mime_type
+            )
             raise
-        logger.info("voice input: %.1f s of speech recognised in %.2f s (%s)", seconds,
-                    time.perf_counter() - started, language)
+        logger.info(
+            "voice input: %.1f s of speech recognised in %.2f s (%s)",
+            seconds,
+            time.perf_counter() - started,
+            language,
+        )
         return transcript
 
     def _check(self, audio: Audio, language: Language) -> None:
@@ -141,8 +146,9 @@ class VoicePipeline:
         except VoiceError as exc:
             logger.info("voice output failed: %s (%d characters)", exc.code, len(text))
             raise
-        logger.info("voice output: %d characters spoken in %.2f s", len(text),
-                    time.perf_counter() - started)
+        logger.info(
+            "voice output: %d characters spoken in %.2f s", len(text), time.perf_counter() - started
+        )
         return audio
 
     async def _synthesize(self, text: str, language: Language, rate: int) -> Audio:

@@ -85,8 +85,11 @@ class VoskEngine:
                 raise VoiceError("stt-unavailable", f"the {language} model did not load") from exc
             loaded = _Loaded(model, supports_grammar(path))
             self._loaded[language] = loaded
-            logger.info("speech model for %s loaded (runtime vocabulary: %s)", language,
-                        "yes" if loaded.grammar_ok else "no")
+            logger.info(
+                "speech model for %s loaded (runtime vocabulary: %s)",
+                language,
+                "yes" if loaded.grammar_ok else "no",
+            )
             return loaded
 
     def _usable(self, loaded: _Loaded) -> Vocabulary:
@@ -98,8 +101,11 @@ class VoskEngine:
             loaded.vocabulary = Vocabulary.of(p.spelling for p in phrases)
             loaded.extra = ["[unk]"] if find("[unk]") >= 0 else []
             loaded.vocabulary_source = source
-            logger.info("city vocabulary usable by the model: %d of %d names",
-                        len(loaded.vocabulary), len(source))
+            logger.info(
+                "city vocabulary usable by the model: %d of %d names",
+                len(loaded.vocabulary),
+                len(source),
+            )
         return loaded.vocabulary
 
     def recognise(self, pcm: bytes, language: Language) -> Transcript:

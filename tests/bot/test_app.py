@@ -64,10 +64,18 @@ async def test_the_cores_refusals_become_precise_api_errors_with_the_citizens_te
 
 
 async def test_broken_bodies_get_json_errors_not_crashes(client: TestClient) -> None:
-    binary = await client.post("/api/chat", data=b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    as_json = {"Content-Type": "application/json"}
+    binary = await client.post(
+        "/api/chat", data=b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", headers=as_json
+    )
     assert binary.status == 400
     assert (await binary.json())["error"]["code"] == "invalid_json"
-    too_big = await client.post("/api/chat", data=io.BytesIO(b"x" * (9 * 1024 * 1024)))
+    untyped = await client.post("/api/chat", data=b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    assert untyped.status == 415
+    assert (await untyped.json())["error"]["code"] == "unsupported_media_type"
+    too_big = await client.post(
+        "/api/chat", data=io.BytesIO(b"x" * (9 * 1024 * 1024)), headers=as_json
+    )
     assert too_big.status == 413
     assert (await too_big.json())["error"]["code"] == "payload_too_large"
     wrong_method = await client.get("/api/chat")

@@ -13,8 +13,10 @@ from bot.core.ports import AssistantReply
 from tests.fakes import MemoryPersonStore, ScriptedAssistant
 
 SWITCH = "can you speak english with me"
-PLACES = (Button("Toiletten", "/ask_place{\"place_type\": \"toilet\"}"),
-          Button("Spielplätze", "/ask_place{\"place_type\": \"playground\"}"))
+PLACES = (
+    Button("Toiletten", '/ask_place{"place_type": "toilet"}'),
+    Button("Spielplätze", '/ask_place{"place_type": "playground"}'),
+)
 
 
 @pytest.fixture(scope="module")

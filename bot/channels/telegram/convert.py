@@ -41,7 +41,6 @@ UNSUPPORTED_CONTENT = (
 )
 
 
-
 @dataclass(frozen=True, slots=True)
 class BotIdentity:
     """Who the bot is, to tell whether a group message addresses it."""
@@ -153,9 +152,7 @@ def _strip_mention(value: str, bot: BotIdentity) -> str:
     return " ".join(value.split())
 
 
-def convert_update(
-    update: Update, bot: BotIdentity, remembered: Language | None = None
-) -> Action:
+def convert_update(update: Update, bot: BotIdentity, remembered: Language | None = None) -> Action:
     """Decide what to do with one update: ignore it, answer locally, or pass it to the core."""
     if update.edited_message or update.edited_channel_post:
         # The first version was already answered; answering again would confuse.

@@ -21,6 +21,7 @@ from bot.channels.web.convert import (
     messages_json,
     parse_chat_request,
 )
+from bot.channels.web.limits import MAX_TEXT_BODY_BYTES, WebLimits
 from bot.core import texts
 from bot.core.conversation import Conversation
 from bot.core.messages import IncomingMessage
@@ -31,6 +32,7 @@ STATIC = Path(__file__).parent / "static"
 CONVERSATION = web.AppKey("conversation", Conversation)
 ENGINE = web.AppKey("engine", AsyncEngine)
 WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
+WEB_LIMITS = web.AppKey("web_limits", WebLimits)
 # An open event stream sends a comment this often, so proxies keep the connection open.
 HEARTBEAT_S = 25.0
 
@@ -120,6 +122,9 @@ async def healthz(request: web.Request) -> web.Response:
 async def chat(request: web.Request) -> web.Response:
     """POST /api/chat: one message from the web chat, answered with the assistant's messages."""
     conversation = request.app[CONVERSATION]
+    refused = _refuse_cross_site(request)
+    if refused is not None:
+        return refused
     raw = await request.read()
     try:
         body = json.loads(raw.decode("utf-8"))
@@ -130,6 +135,28 @@ async def chat(request: web.Request) -> web.Response:
             "The body must be a UTF-8 JSON object.",
             [{"text": texts.text("unreadable", "de")}],
         )
+    if len(raw) > MAX_TEXT_BODY_BYTES and not (isinstance(body, dict) and body.get("audio")):
+        return error_json(
+            413,
+            "payload_too_large",
+            f"A request without audio may have at most {MAX_TEXT_BODY_BYTES} bytes.",
+            [{"text": texts.text("too_long", "de")}],
+        )
+    sender = body.get("sender") if isinstance(body, dict) else None
+    limits = request.app[WEB_LIMITS]
+    limited = await limits.check(
+        limits.client_address(request), sender if isinstance(sender, str) else None
+    )
+    if limited is not None:
+        language = await _language_of(conversation, body)
+        response = error_json(
+            429,
+            "rate_limited",
+            f"Too many requests; try again in {limited.retry_after_s} s.",
+            [{"text": texts.text("rate_limited", language)}],
+        )
+        response.headers["Retry-After"] = str(limited.retry_after_s)
+        return response
     try:
         msg = parse_chat_request(body)
     except ChatRequestError as exc:
@@ -150,6 +177,20 @@ async def chat(request: web.Request) -> web.Response:
             response.headers["Retry-After"] = "10"
         return response
     return web.json_response({"messages": messages, "language": turn.language})
+
+
+def _refuse_cross_site(request: web.Request) -> web.Response | None:
+    # A form or a fetch from another site may post text/plain without asking first (no CORS
+    # preflight); only JSON from this page's own origin is taken.
+    if request.content_type != "application/json":
+        return error_json(
+            415,
+            "unsupported_media_type",
+            "POST /api/chat takes Content-Type: application/json.",
+        )
+    if not request.app[WEB_LIMITS].same_site(request):
+        return error_json(403, "cross_site", "Requests from other sites are not accepted.")
+    return None
 
 
 async def _language_of(conversation: Conversation, body: object) -> Any:

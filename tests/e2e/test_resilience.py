@@ -71,6 +71,9 @@ def test_bad_input_gets_clear_errors_and_the_conversation_goes_on(stack: Stack) 
     assert status == 400
     assert body["error"]["code"] == "unreadable_message"
     status, body = http_json("POST", stack.gateway_url + "/api/chat", None)
+    assert status == 415  # no body, so no JSON content type either
+    assert body["error"]["code"] == "unsupported_media_type"
+    status, body = http_json("POST", stack.gateway_url + "/api/chat", "just a string")
     assert status == 400
     # after all that the same person is answered normally
     status, body = stack.chat(sender, QUESTION)

@@ -48,6 +48,7 @@ class Database:
             self._sync = create_sync_engine(
                 sync_url(database_url),
                 connect_args={"timeout": timeout_s, "check_same_thread": False},
+                hide_parameters=True,  # what people searched for stays out of logs
             )
             event.listen(self._sync, "connect", _sqlite_pragmas)
         else:
@@ -61,6 +62,7 @@ class Database:
                 max_overflow=5,
                 pool_timeout=timeout_s,
                 connect_args={"timeout": timeout_s, "command_timeout": timeout_s * 3},
+                hide_parameters=True,
             )
 
     async def fetch(

@@ -82,3 +82,23 @@ async def test_changes_survive_a_new_store_on_the_same_database(store: SqlPerson
     assert await store.delete(person.id)
     assert await store.get(person.id) is None
     assert not await store.delete(person.id)
+
+
+async def test_a_failing_query_never_shows_the_platform_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path}/broken.sqlite3"
+    migrate(url)
+    engine = create_engine(url)
+    async with engine.begin() as conn:  # the table is gone, as after a botched restore
+        await conn.exec_driver_sql("DROP TABLE people")
+    platform_id = f"tg-secret-{uuid.uuid4().hex}"
+    try:
+        with pytest.raises(Exception) as caught:  # noqa: PT011 (whatever the driver raises)
+            await SqlPersonStore(engine).touch("telegram", platform_id, "chat-secret-1", "de")
+    finally:
+        await engine.dispose()
+    assert "people" in str(caught.value)  # the error still says what failed
+    assert platform_id not in str(caught.value)
+    assert "chat-secret-1" not in str(caught.value)
+    assert platform_id not in caplog.text

@@ -13,7 +13,14 @@ from bot.assistant.rasa import RasaClient
 from bot.channels import matrix, telegram
 from bot.channels.web.adapter import WebChannel
 from bot.channels.web.limits import WebLimits
-from bot.channels.web.routes import CONVERSATION, ENGINE, WEB_CHANNEL, WEB_LIMITS, add_routes
+from bot.channels.web.routes import (
+    ASSISTANT_READY,
+    CONVERSATION,
+    ENGINE,
+    WEB_CHANNEL,
+    WEB_LIMITS,
+    add_routes,
+)
 from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
@@ -114,6 +121,7 @@ def _core(
         web_channel = WebChannel(people, WebOutbox(engine))
         await web_channel.start()
         app[ENGINE] = engine
+        app[ASSISTANT_READY] = rasa.ready
         app[WEB_CHANNEL] = web_channel
         outbound: dict[ChannelName, OutboundChannel] = {"web": web_channel}
         app[OUTBOUND] = outbound

@@ -60,6 +60,14 @@ class RasaClient:
         await self._post(path, event, params=params)
         await self._post(path, event, params=params)
 
+    async def ready(self) -> bool:
+        """Whether Rasa answers and has its model loaded (for the gateway's readiness check)."""
+        try:
+            status = await self._request("GET", "/status", None, params=self._params)
+        except AssistantUnavailable:
+            return False
+        return isinstance(status, dict) and bool(status.get("model_file"))
+
     async def _post(self, path: str, body: object, *, params: Mapping[str, str]) -> object:
         return await self._request("POST", path, body, params=params)
 

@@ -104,3 +104,15 @@ def test_settings_reject_nonsense_with_a_clear_message() -> None:
         8080,
         "http://127.0.0.1:5005",
     )
+
+
+async def test_readiness_fails_while_rasa_is_down_though_the_gateway_is_alive(
+    client: TestClient,
+) -> None:
+    alive = await client.get("/healthz")
+    assert alive.status == 200
+    ready = await client.get("/readyz")
+    assert ready.status == 503
+    body = await ready.json()
+    assert body["checks"] == {"database": True, "assistant": False}
+    assert body["error"]["code"] == "not_ready"

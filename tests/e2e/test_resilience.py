@@ -51,9 +51,16 @@ def test_rasa_down_answers_not_reachable_in_the_persons_language_with_503(stack:
         )
         assert status == 503
         assert body["messages"][0]["text"] == texts.text("assistant_unavailable", "en")
-        # the gateway itself stays healthy and keeps answering
+        # the gateway itself stays alive and keeps answering, but says it cannot serve
         status, _ = http_json("GET", gateway.url + "/healthz")
         assert status == 200
+        status, body = http_json("GET", gateway.url + "/readyz")
+        assert status == 503
+        assert body["checks"]["assistant"] is False
+        # the gateway in front of the running Rasa is ready
+        status, body = http_json("GET", stack.gateway_url + "/readyz")
+        assert status == 200, body
+        assert body["checks"] == {"database": True, "assistant": True}
     finally:
         gateway.stop()
 

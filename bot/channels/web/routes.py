@@ -33,6 +33,9 @@ CONVERSATION = web.AppKey("conversation", Conversation)
 ENGINE = web.AppKey("engine", AsyncEngine)
 WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
 WEB_LIMITS = web.AppKey("web_limits", WebLimits)
+# Whether the assistant behind the gateway can answer now (Rasa up, model loaded).
+AssistantReady = Callable[[], Awaitable[bool]]
+ASSISTANT_READY: web.AppKey[AssistantReady] = web.AppKey("assistant_ready")
 # An open event stream sends a comment this often, so proxies keep the connection open.
 HEARTBEAT_S = 25.0
 
@@ -55,6 +58,7 @@ def add_routes(app: web.Application) -> None:
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/chat/messages", waiting_messages)
     app.router.add_get("/api/chat/events", message_events)
@@ -87,7 +91,7 @@ async def json_errors(
     try:
         return await handler(request)
     except web.HTTPException as exc:
-        if exc.status < 400 or not request.path.startswith(("/api/", "/healthz")):
+        if exc.status < 400 or not request.path.startswith(("/api/", "/healthz", "/readyz")):
             raise
         code = _HTTP_CODES.get(exc.status, "http_error")
         return error_json(exc.status, code, exc.reason)
@@ -117,6 +121,25 @@ async def healthz(request: web.Request) -> web.Response:
         logger.exception("gateway database check failed")
         return error_json(503, "database_unavailable", "The gateway's database does not answer.")
     return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness: the gateway can answer citizens (its database and Rasa with its model)."""
+    checks = {"database": True, "assistant": await request.app[ASSISTANT_READY]()}
+    try:
+        async with request.app[ENGINE].connect() as conn:
+            await conn.execute(sql("SELECT 1"))
+    except Exception:
+        logger.warning("readiness: the gateway database does not answer")
+        checks["database"] = False
+    failing = [name for name, ok in checks.items() if not ok]
+    if failing:
+        return web.json_response(
+            {"status": "unavailable", "checks": checks,
+             "error": {"code": "not_ready", "message": f"not ready: {', '.join(failing)}"}},
+            status=503,
+        )  # fmt: skip
+    return web.json_response({"status": "ok", "checks": checks})
 
 
 async def chat(request: web.Request) -> web.Response:

@@ -17,6 +17,7 @@ from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
 from cityapi.openapi import openapi_document
 from cityapi.params import (
+    ASCII_INTEGER,
     EVENTS_PARAMS,
     LOCATE_PARAMS,
     MAX_LIMIT,
@@ -86,7 +87,7 @@ def _district(request: web.Request, query: Query) -> str | None:
 
 def _id(request: web.Request) -> int:
     raw = request.match_info["id"]
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
         raise invalid("id", f"'{raw[:40]}' is not a valid id; ids are positive whole numbers.")
     return int(raw)
 

@@ -34,11 +34,15 @@ def invalid(parameter: str, message: str) -> ApiError:
 
 
 def error_response(
-    status: int, code: str, message: str, parameter: str | None = None
+    status: int,
+    code: str,
+    message: str,
+    parameter: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> web.Response:
     """The contract's error body."""
     body = {"error": {"code": code, "message": message, "parameter": parameter}}
-    return web.json_response(body, status=status)
+    return web.json_response(body, status=status, headers=headers)
 
 
 DB_ERRORS = (
@@ -73,10 +77,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPNotFound:
         return error_response(404, "not_found", f"There is no resource at {request.path}.")
     except web.HTTPMethodNotAllowed as exc:
+        allowed = ", ".join(sorted(exc.allowed_methods))
         return error_response(
             405,
             "method_not_allowed",
-            f"{request.method} is not allowed here; use {', '.join(sorted(exc.allowed_methods))}.",
+            f"{request.method} is not allowed here; use {allowed}.",
+            headers={"Allow": allowed},  # RFC 9110 requires it on every 405
         )
     except web.HTTPRequestEntityTooLarge:
         return error_response(413, "payload_too_large", "The request body is too large.")

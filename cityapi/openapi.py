@@ -29,7 +29,12 @@ def _query(params: tuple[Param, ...]) -> list[dict[str, Any]]:
     ]
 
 
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:

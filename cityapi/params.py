@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +15,12 @@ from multidict import MultiMapping
 from cityapi.errors import ApiError, invalid
 from cityapi.hours import BERLIN
 from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES
+
+ASCII_INTEGER = re.compile(r"[0-9]{1,18}")
+# Times asked about: wide enough for any real question, narrow enough for the calendar maths
+# (holidays, opening hours, recurring events) to stay in range.
+MIN_YEAR = 1970
+MAX_YEAR = 2200
 
 MAX_TEXT = 200
 MAX_LIMIT = 100
@@ -39,7 +46,14 @@ _WHEELCHAIR = Param(
 _DISTRICT = Param(
     "district",
     "Stadtbereich name, code or Ortsteil name (case-insensitive; KTV, Innenstadt… accepted).",
+    {"type": "string", "minLength": 1, "maxLength": 80},
 )
+# ISO 8601 times: the server refuses what this says it refuses
+_MOMENT_NOTE = (
+    " Without an offset it is Europe/Berlin time; a local time skipped when the clocks go forward"
+    " is refused. Years 1970 to 2200."
+)
+_MOMENT = {"type": "string", "format": "date-time"}
 _PAGING = (
     Param(
         "limit",
@@ -72,8 +86,8 @@ PLACES_PARAMS: tuple[Param, ...] = (
     Param("open_now", "`true`: only places open now (Europe/Berlin).", _BOOL),
     Param(
         "open_at",
-        "ISO 8601 time; only places open then.",
-        {"type": "string", "format": "date-time"},
+        "ISO 8601 time; only places open then." + _MOMENT_NOTE,
+        _MOMENT,
     ),
     Param(
         "q",
@@ -85,20 +99,20 @@ PLACES_PARAMS: tuple[Param, ...] = (
 PLACE_PARAMS: tuple[Param, ...] = (
     Param(
         "at",
-        "ISO 8601 time for `open_now` and `hours` (default: now).",
-        {"type": "string", "format": "date-time"},
+        "ISO 8601 time for `open_now` and `hours` (default: now)." + _MOMENT_NOTE,
+        _MOMENT,
     ),
 )
 EVENTS_PARAMS: tuple[Param, ...] = (
     Param(
         "from",
-        "ISO 8601 start of the window (default: now).",
-        {"type": "string", "format": "date-time"},
+        "ISO 8601 start of the window (default: now)." + _MOMENT_NOTE,
+        _MOMENT,
     ),
     Param(
         "to",
-        "ISO 8601 end of the window (default: from + 30 days).",
-        {"type": "string", "format": "date-time"},
+        "ISO 8601 end of the window (default: from + 30 days); after `from`." + _MOMENT_NOTE,
+        _MOMENT,
     ),
     _DISTRICT,
     Param("category", "Event category.", {"type": "string", "enum": list(EVENT_CATEGORIES)}),
@@ -164,10 +178,10 @@ class Query:
         raw = self.text(name, 20)
         if raw is None:
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise invalid(name, f"Parameter '{name}' must be a whole number.") from None
+        # int() would also take "١" (an Arabic digit), "1_000" and " 7": only ASCII digits count
+        if not ASCII_INTEGER.fullmatch(raw):
+            raise invalid(name, f"Parameter '{name}' must be a whole number.")
+        value = int(raw)
         if not lo <= value <= hi:
             raise invalid(name, f"Parameter '{name}' must be between {lo} and {hi}.")
         return value
@@ -234,7 +248,19 @@ class Query:
             raise invalid(
                 name, f"Parameter '{name}' must be an ISO 8601 time, e.g. 2026-11-28T18:00."
             ) from None
-        return value.replace(tzinfo=BERLIN) if value.tzinfo is None else value
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise invalid(name, f"Parameter '{name}' must lie between {MIN_YEAR} and {MAX_YEAR}.")
+        if value.tzinfo is not None:
+            return value
+        local = value.replace(tzinfo=BERLIN)
+        if local.astimezone(UTC).astimezone(BERLIN).replace(tzinfo=None) != value:
+            # e.g. 02:30 on the last Sunday of March: the clocks jump from 02:00 to 03:00
+            raise invalid(
+                name,
+                f"Parameter '{name}': {raw} does not exist in Europe/Berlin (the clocks go "
+                "forward that night); give a time with its offset or another time.",
+            )
+        return local
 
 
 def _number(name: str, raw: str, lo: float, hi: float) -> float:

@@ -33,6 +33,14 @@ BAD_PLACES_QUERIES = [
     ({"tactile_paving": "2"}, "tactile_paving"),
     ({"q": "x" * 201}, "q"),
     ({"district": "Atlantis"}, "district"),
+    # a local time that does not exist: the clocks jump from 02:00 to 03:00 that night
+    ({"open_at": "2026-03-29T02:30"}, "open_at"),
+    # times the calendar maths cannot reach
+    ({"open_at": "0001-01-01T00:00"}, "open_at"),
+    ({"open_at": "9999-12-31T23:59"}, "open_at"),
+    # only ASCII digits are numbers
+    ({"limit": "\u0661"}, "limit"),
+    ({"limit": "1_0"}, "limit"),
 ]
 
 
@@ -59,6 +67,7 @@ async def test_unknown_path_and_wrong_method_answer_json(api: TestClient) -> Non
     await expect_error(api, "/nowhere", 404, "not_found", None)
     resp = await api.post("/places", data=b"{}")
     assert resp.status == 405
+    assert resp.headers["Allow"] == "GET"
     body = await resp.json()
     assert body["error"]["code"] == "method_not_allowed"
     assert "GET" in body["error"]["message"]
@@ -80,3 +89,20 @@ async def test_locate_errors(api: TestClient) -> None:
         api, "/districts/locate", 400, "invalid_parameter", "lon", lat="54", lon="200"
     )
     await expect_error(api, "/districts/locate", 404, "not_found", None, lat="52.52", lon="13.40")
+
+
+async def test_edge_times_and_foreign_digits_are_refused_not_crashed(api: TestClient) -> None:
+    await expect_error(api, "/places/1", 400, "invalid_parameter", "at", at="9999-12-31T23:59")
+    await expect_error(api, "/events", 400, "invalid_parameter", "from", **{"from": "0001-01-01"})
+    await expect_error(
+        api, "/events", 400, "invalid_parameter", "from", **{"from": "9999-12-31T00:00"}
+    )
+    await expect_error(api, "/places/\u0661", 400, "invalid_parameter", "id")  # Arabic "1"
+
+
+async def test_the_hours_around_the_clock_changes_are_answered(api: TestClient) -> None:
+    # the hour after the spring gap, the doubled hour in autumn, and the gap with its offset
+    for moment in ("2026-03-29T03:30", "2026-10-25T02:30", "2026-03-29T02:30+01:00"):
+        resp = await api.get("/places", params={"open_at": moment, "limit": "3"})
+        assert resp.status == 200, (moment, await resp.text())
+        assert (await resp.json())["items"]

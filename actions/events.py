@@ -121,8 +121,17 @@ class ActionFindEvents(CityDataAction):
         where = texts.text(language, "events_where", district=district) if district else ""
 
         page = await client.events(district=district, **params)
+        covered = page.get("districts") or []
+        if district and len(covered) > 1:  # a group such as Dierkow: name its parts
+            where = texts.text(
+                language,
+                "where_district_group",
+                district=district,
+                parts=texts.word_list(language, list(covered)),
+            )
         if page.get("items"):
-            self._list(dispatcher, language, page, now, period, where, filters, not district)
+            each_district = not district or len(covered) > 1
+            self._list(dispatcher, language, page, now, period, where, filters, each_district)
             return []
         none = texts.text(language, "events_none", period=period, where=where, filter=filters)
         if district:

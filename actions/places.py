@@ -3,7 +3,7 @@
 import logging
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -89,12 +89,25 @@ class PlaceSearch:
         return out
 
 
-def heading_parts(language: str, search: PlaceSearch, wider: bool = False) -> Dict[str, str]:
-    """The "what, where, filter" words of a heading or a "nothing found" sentence."""
+def heading_parts(
+    language: str, search: PlaceSearch, wider: bool = False, covered: Sequence[str] = ()
+) -> Dict[str, str]:
+    """The "what, where, filter" words of a heading or a "nothing found" sentence.
+
+    `covered`: the Stadtbereiche the city data API searched for the district named, several
+    for a group such as Dierkow, which the answer then names.
+    """
     if search.landmark:
         where = texts.text(language, "where_landmark", name=search.landmark)
     elif search.near is not None:
         where = texts.text(language, "where_near_wider" if wider else "where_near")
+    elif search.district and len(covered) > 1:
+        where = texts.text(
+            language,
+            "where_district_group",
+            district=search.district,
+            parts=texts.word_list(language, list(covered)),
+        )
     elif search.district:
         where = texts.text(language, "where_district", district=search.district)
     else:
@@ -110,7 +123,7 @@ def heading(language: str, search: PlaceSearch, page: Json, wider: bool = False)
     if total == 1:
         key = "places_heading_one"
     what = texts.place_type_name(language, search.place_type or "", heading=True)
-    parts = heading_parts(language, search, wider)
+    parts = heading_parts(language, search, wider, page.get("districts") or ())
     if search.near is not None:
         parts["filter"] += texts.text(language, "nearest_first")
     return texts.text(language, key, what=what, shown=shown, total=total, **parts)
@@ -249,8 +262,10 @@ class ActionFindPlaces(CityDataAction):
             await self._nothing_found(dispatcher, language, search, client, wider)
             return []
         dispatcher.utter_message(text=heading(language, search, page, wider))
+        # in a group of districts (Dierkow) each place says which of them it is in
+        each_district = not search.district or len(page.get("districts") or ()) > 1
         for number, place in enumerate(items[:MAX_RESULTS], start=1):
-            text = place_answer(language, number, place, search, with_district=not search.district)
+            text = place_answer(language, number, place, search, with_district=each_district)
             dispatcher.utter_message(text=text)
         if search.near is None and not search.district:
             dispatcher.utter_message(text=texts.text(language, "places_hint_where"))

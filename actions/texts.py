@@ -4,7 +4,7 @@ Written to be read aloud by a screen reader: short sentences, no tables, no emoj
 dates in words. Keys are the same in both languages (a test checks that).
 """
 
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 LANGUAGES: Tuple[str, ...] = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -29,6 +29,7 @@ _TEXTS: Dict[str, Dict[str, str]] = {
         "places_heading_all": "{what}{where}{filter}: {total} Treffer.",
         "places_heading_one": "{what}{where}{filter}: ein Treffer.",
         "where_district": " im Stadtteil {district}",
+        "where_district_group": " in {district} ({parts})",
         "where_near": " im Umkreis von zwei Kilometern",
         "where_near_wider": " im Umkreis von zehn Kilometern",
         "nearest_first": ", die nächsten zuerst",
@@ -153,6 +154,7 @@ _TEXTS: Dict[str, Dict[str, str]] = {
         "places_heading_all": "{what}{where}{filter}: {total} results.",
         "places_heading_one": "{what}{where}{filter}: one result.",
         "where_district": " in {district}",
+        "where_district_group": " in {district} ({parts})",
         "where_near": " within two kilometres",
         "where_near_wider": " within ten kilometres",
         "nearest_first": ", nearest first",
@@ -417,3 +419,11 @@ def intent_title(language: str, intent: str) -> "str | None":
 def all_keys(language: str) -> "set[str]":
     """The text keys defined for a language (for the completeness test)."""
     return set(_TEXTS[language])
+
+
+def word_list(language: str, words: List[str]) -> str:
+    """Words joined as a sentence says them: "A, B und C" / "A, B and C"."""
+    if len(words) < 2:
+        return "".join(words)
+    last = " und " if language == "de" else " and "
+    return ", ".join(words[:-1]) + last + words[-1]

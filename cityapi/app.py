@@ -75,14 +75,24 @@ def _paging(query: Query) -> tuple[int, int]:
     return query.integer("limit", 20, 1, MAX_LIMIT), query.integer("offset", 0, 0, MAX_OFFSET)
 
 
-def _district(request: web.Request, query: Query) -> str | None:
+def _districts(request: web.Request, query: Query) -> tuple[str, ...] | None:
     raw = query.text("district", 80)
     if raw is None:
         return None
-    district = request.app[DISTRICTS].normalise(raw)
-    if district is None:
+    districts = request.app[DISTRICTS].resolve(raw)
+    if districts is None:
         raise invalid("district", f"Unknown district '{raw}'; GET /districts lists them.")
-    return district
+    return districts
+
+
+def _page(
+    items: list[dict[str, Any]], total: int, limit: int, offset: int,
+    districts: tuple[str, ...] | None,
+) -> web.Response:  # fmt: skip
+    body: dict[str, Any] = {"items": items, "total": total, "limit": limit, "offset": offset}
+    if districts is not None:  # what a district name covered, e.g. all three Dierkows
+        body["districts"] = list(districts)
+    return _json(body)
 
 
 def _id(request: web.Request) -> int:
@@ -128,9 +138,10 @@ async def list_places(request: web.Request) -> web.Response:
     now = datetime.now(UTC)
     when = query.moment("open_at") or (now if query.flag("open_now") else None)
     limit, offset = _paging(query)
+    districts = _districts(request, query)
     f = PlaceFilter(
         type=query.choice("type", PLACE_TYPES),
-        district=_district(request, query),
+        districts=districts,
         near=near,
         radius_m=query.integer("radius", 2000, 1, 50_000),
         wheelchair=query.choices("wheelchair", WHEELCHAIR_VALUES),
@@ -142,7 +153,7 @@ async def list_places(request: web.Request) -> web.Response:
         offset=offset,
     )
     items, total = await request.app[PLACES].search(f, now)
-    return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+    return _page(items, total, limit, offset, districts)
 
 
 async def get_place(request: web.Request) -> web.Response:
@@ -165,10 +176,11 @@ async def list_events(request: web.Request) -> web.Response:
     if end - start > MAX_EVENT_WINDOW:
         raise invalid("to", "The time window must not be longer than 366 days.")
     limit, offset = _paging(query)
+    districts = _districts(request, query)
     f = EventFilter(
         start=start,
         end=end,
-        district=_district(request, query),
+        districts=districts,
         category=query.choice("category", EVENT_CATEGORIES),
         wheelchair=query.choices("wheelchair", WHEELCHAIR_VALUES),
         free=query.flag("free"),
@@ -177,7 +189,7 @@ async def list_events(request: web.Request) -> web.Response:
         offset=offset,
     )
     items, total = await request.app[EVENTS].search(f)
-    return _json({"items": items, "total": total, "limit": limit, "offset": offset})
+    return _page(items, total, limit, offset, districts)
 
 
 async def get_event(request: web.Request) -> web.Response:

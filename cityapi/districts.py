@@ -37,6 +37,13 @@ ALIASES: dict[str, str] = {
 }
 
 
+# Names citizens use for several Stadtbereiche at once: an answer covers all of them and says so.
+# Dierkow is one of the districts the Smile City programme names; nobody says "Dierkow-Neu".
+GROUPS: dict[str, tuple[str, ...]] = {
+    "dierkow": ("Dierkow-Neu", "Dierkow-Ost", "Dierkow-West"),
+}
+
+
 def name_key(name: str) -> str:
     """A spelling-tolerant key: case, umlaut spellings (ü/ue), ß/ss, spaces and hyphens ignored."""
     text = name.casefold().replace("ß", "ss")
@@ -133,6 +140,14 @@ class DistrictRegistry:
         if len(key) < 2:
             return None
         return self._by_key.get(key) or self._by_key.get(key.removeprefix("rostock"))
+
+    def resolve(self, name: str) -> tuple[str, ...] | None:
+        """The Stadtbereiche a name covers: one, or a whole group (Dierkow); None if unknown."""
+        group = GROUPS.get(name_key(name.strip()))
+        if group is not None:
+            return group
+        single = self.normalise(name)
+        return (single,) if single is not None else None
 
     def code_of(self, stadtbereich: str) -> str:
         """The letter code of a Stadtbereich name."""

@@ -22,7 +22,7 @@ class EventFilter:
 
     start: datetime
     end: datetime
-    district: str | None = None
+    districts: tuple[str, ...] | None = None  # one Stadtbereich, or a group's
     category: str | None = None
     wheelchair: tuple[str, ...] | None = None
     free: bool = False
@@ -70,8 +70,8 @@ class EventStore:
             c.start_at < f.end,
             func.coalesce(c.end_at, c.start_at) >= f.start,
         ]
-        if f.district:
-            conds.append(c.district == f.district)
+        if f.districts:
+            conds.append(c.district.in_(f.districts))
         if f.category:
             conds.append(c.category == f.category)
         if f.wheelchair:

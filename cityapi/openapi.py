@@ -66,6 +66,12 @@ def _page(item: str) -> dict[str, Any]:
             "total": {"type": "integer"},
             "limit": {"type": "integer"},
             "offset": {"type": "integer"},
+            "districts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "With `district`: the Stadtbereiche it covered (several for a "
+                "group such as Dierkow).",
+            },
         },
     }
 

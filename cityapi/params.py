@@ -45,7 +45,8 @@ _WHEELCHAIR = Param(
 )
 _DISTRICT = Param(
     "district",
-    "Stadtbereich name, code or Ortsteil name (case-insensitive; KTV, Innenstadt… accepted).",
+    "Stadtbereich name, code or Ortsteil name (case-insensitive; KTV, Innenstadt… accepted), or "
+    "a group of Stadtbereiche citizens name as one (Dierkow = Dierkow-Neu, -Ost and -West).",
     {"type": "string", "minLength": 1, "maxLength": 80},
 )
 # ISO 8601 times: the server refuses what this says it refuses

@@ -50,7 +50,7 @@ class PlaceFilter:
     """What GET /places asks for."""
 
     type: str | None = None
-    district: str | None = None
+    districts: tuple[str, ...] | None = None  # one Stadtbereich, or a group's
     near: tuple[float, float] | None = None
     radius_m: int = 2000
     wheelchair: tuple[str, ...] | None = None
@@ -112,7 +112,7 @@ def _shape(f: PlaceFilter) -> tuple[Any, ...]:
     return (
         f.type is not None,
         f.near is not None,
-        f.district is not None,
+        len(f.districts or ()),
         len(f.wheelchair or ()),
         f.tactile_paving,
         f.induction_loop,
@@ -121,7 +121,9 @@ def _shape(f: PlaceFilter) -> tuple[Any, ...]:
 
 
 def _params(f: PlaceFilter) -> dict[str, Any]:
-    params: dict[str, Any] = {"type": f.type, "district": f.district}
+    params: dict[str, Any] = {"type": f.type}
+    for i, district in enumerate(f.districts or ()):
+        params[f"district_{i}"] = district
     if f.near is not None:
         params["min_lat"], params["max_lat"], params["min_lon"], params["max_lon"] = bbox(
             f.near[0], f.near[1], f.radius_m
@@ -134,7 +136,7 @@ def _params(f: PlaceFilter) -> dict[str, Any]:
 
 
 def _where(shape: tuple[Any, ...]) -> ColumnElement[bool]:
-    has_type, near, district, n_wheelchair, tactile, induction, n_words = shape
+    has_type, near, n_districts, n_wheelchair, tactile, induction, n_words = shape
     c = places.c
     conds: list[ColumnElement[bool]] = []
     if has_type:
@@ -144,8 +146,8 @@ def _where(shape: tuple[Any, ...]) -> ColumnElement[bool]:
             c.lat.between(bindparam("min_lat"), bindparam("max_lat")),
             c.lon.between(bindparam("min_lon"), bindparam("max_lon")),
         ]
-    if district:
-        conds.append(c.district == bindparam("district"))
+    if n_districts:
+        conds.append(c.district.in_([bindparam(f"district_{i}") for i in range(n_districts)]))
     if n_wheelchair:
         conds.append(c.wheelchair.in_([bindparam(f"wheelchair_{i}") for i in range(n_wheelchair)]))
     if tactile:

@@ -242,3 +242,21 @@ async def test_a_district_after_events_narrows_the_events_even_as_a_place_questi
         "Veranstaltungen von Samstag, 28. November, bis Sonntag, 29. November "
         f"im Stadtteil Stadtmitte: {count_words(in_centre)}."
     )
+
+
+async def test_events_in_dierkow_cover_the_three_dierkows_and_say_so(
+    client: CityApiClient,
+) -> None:
+    tracker = make_tracker(
+        intent="ask_event", entities={"when": "im Dezember", "district": "Dierkow"}
+    )
+    answer = await run_action(action(client, FRIDAY_MORNING), tracker)
+
+    page = await window(
+        client, "2026-12-01T00:00:00+01:00", "2027-01-01T00:00:00+01:00", district="Dierkow"
+    )
+    assert page["districts"] == ["Dierkow-Neu", "Dierkow-Ost", "Dierkow-West"]
+    where = " in Dierkow (Dierkow-Neu, Dierkow-Ost und Dierkow-West)"
+    assert where in answer.texts[0]
+    if page["items"]:
+        assert listed(answer.texts) == [e["name"] for e in page["items"]]

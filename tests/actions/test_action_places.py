@@ -241,3 +241,25 @@ async def test_a_new_question_does_not_inherit_another_topics_search(
     assert "Spielplätze im Stadtteil Biestow, mit dem Rollstuhl nutzbar" in continued.texts[0]
     assert fresh.texts[0].startswith("Spielplätze in Rostock:")
     assert reset.texts[0].startswith("Spielplätze in Rostock:")
+
+
+DIERKOWS = ["Dierkow-Neu", "Dierkow-Ost", "Dierkow-West"]
+
+
+async def test_places_in_dierkow_cover_all_three_dierkows_and_say_so(
+    client: CityApiClient,
+) -> None:
+    everything = await client.places(district="Dierkow", limit=100)
+    kinds = sorted({p["type"] for p in everything["items"]})
+    assert kinds, "the sample has places in the Dierkows"
+    tracker = make_tracker(
+        entities={"place_type": kinds[0], "district": "Dierkow"}, text="in Dierkow"
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert " in Dierkow (Dierkow-Neu, Dierkow-Ost und Dierkow-West)" in answer.texts[0]
+    names = listed(answer.text)
+    assert names
+    assert set(names) <= set(await api_names(client, type=kinds[0], district="Dierkow"))
+    for line in answer.texts[1 : 1 + len(names)]:  # each says which Dierkow it is in
+        assert any(d in line for d in DIERKOWS), line

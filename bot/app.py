@@ -28,6 +28,7 @@ from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceServic
 from bot.core.speech import speech_text
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
+from bot.store.erasure import StoredPersonalData
 from bot.store.people import SqlPersonStore
 from bot.store.web_outbox import WebOutbox
 from bot.voice import VoicePipeline, build_voice_service
@@ -118,7 +119,9 @@ def _core(
             token=settings.rasa_token,
         )
         people = SqlPersonStore(engine)
-        web_channel = WebChannel(people, WebOutbox(engine))
+        outbox = WebOutbox(engine)
+        personal_data = StoredPersonalData(people, outbox, settings.rasa_tracker_store_url)
+        web_channel = WebChannel(people, outbox)
         await web_channel.start()
         app[ENGINE] = engine
         app[ASSISTANT_READY] = rasa.ready
@@ -133,6 +136,7 @@ def _core(
             guesser,
             voice=voice_service,
             speech_text=speech_text,
+            personal_data=personal_data,
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",
@@ -143,6 +147,7 @@ def _core(
             yield
         finally:
             await web_channel.stop()
+            await personal_data.close()
             await session.close()
             await engine.dispose()
             if pipeline is not None:

@@ -101,6 +101,10 @@ class GatewaySettings(EnvSettings):
     # Rasa's HTTP API token (rasa run --auth-token), needed to set slots when Rasa requires one.
     rasa_token: str | None = Field(None, alias="RASA_TOKEN", repr=False)
     log_level: str = Field("INFO", alias="GATEWAY_LOG_LEVEL")
+    # Rasa's SQL tracker store, so that a person's conversation can be deleted on request.
+    rasa_tracker_store_url: str | None = Field(
+        None, alias="RASA_TRACKER_STORE_URL", repr=False, min_length=1
+    )
     # Inbound limits of the web chat (the `limits` notation: "20/minute", "5/second;100/hour").
     web_rate_per_sender: str = Field("30/minute", alias="WEB_RATE_PER_SENDER", min_length=3)
     web_rate_per_address: str = Field("300/minute", alias="WEB_RATE_PER_ADDRESS", min_length=3)

@@ -23,6 +23,8 @@ export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
 # Rasa (scripts/serve-rasa.sh) keeps conversations in its SQL tracker store, var/rasa-tracker.sqlite3
 # unless RASA_TRACKER_STORE_URL says otherwise, so a restart of Rasa continues every conversation.
 export RASA_ENDPOINTS="$ROOT/var/endpoints.yml" ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_PORT/webhook"
+# the gateway reaches the same store to delete a person's conversation on request
+export RASA_TRACKER_STORE_URL="${RASA_TRACKER_STORE_URL:-sqlite:///$ROOT/var/rasa-tracker.sqlite3}"
 # Rasa's HTTP API can read and rewrite conversations and replace the model: it always runs behind
 # a token, made for this run unless RASA_AUTH_TOKEN is given, and handed to the gateway.
 RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from bot.core.messages import ChannelName, Language, OutgoingMessage, Refusal, Turn
 from bot.core.people import Person
-from bot.core.ports import AssistantReply, AssistantUnavailable
+from bot.core.ports import AssistantReply, AssistantUnavailable, Erased
 
 
 def turn(
@@ -97,3 +97,21 @@ class ScriptedAssistant:
         if self.down:
             raise AssistantUnavailable("connection refused")
         self.languages.append((person_id, language))
+
+
+@dataclass
+class MemoryPersonalData:
+    """The `PersonalData` port over a `MemoryPersonStore` (what `StoredPersonalData` does)."""
+
+    store: MemoryPersonStore
+    conversation_events: dict[str, int] = field(default_factory=dict)  # person id → events
+    erased: list[str] = field(default_factory=list)
+
+    async def erase(self, person_id: str) -> Erased:
+        """Forget the person and their conversation; what was removed."""
+        self.erased.append(person_id)
+        keys = [k for k, p in self.store.people.items() if p.id == person_id]
+        for key in keys:
+            del self.store.people[key]
+        events = self.conversation_events.pop(person_id, 0)
+        return Erased(conversation_events=events, settings=bool(keys), waiting_messages=0)

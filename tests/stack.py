@@ -424,6 +424,7 @@ class Stack:
             "GATEWAY_DATABASE_URL": database_url,
             "RASA_URL": rasa_url,
             "RASA_TOKEN": self.rasa_token,
+            "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
             # every test and benchmark user talks from 127.0.0.1, many per second: the inbound
             # limits are tested with their defaults on a gateway of their own
             "WEB_RATE_PER_ADDRESS": "100000/minute",

@@ -1,4 +1,4 @@
-"""Text commands the core answers itself on every channel (/voice on|off|faster|slower)."""
+"""Text commands the core answers itself on every channel (/voice …, /delete)."""
 
 from __future__ import annotations
 
@@ -55,3 +55,26 @@ def apply_voice_command(person: Person, command: VoiceCommand) -> CommandResult:
         slower = replace(person, speech_rate=person.speech_rate - 1)
         return CommandResult(slower, texts.text("voice_slower", lang))
     return CommandResult(person, texts.text("voice_usage", lang))
+
+
+# Deleting one's data: /delete asks, and only the confirmation it offered deletes.
+DELETE_CONFIRMED = "/delete_confirmed"
+DELETE_CANCELLED = "/delete_cancelled"
+_DELETE_WORDS = ("/delete", "/löschen", "/loeschen", "/forget")
+
+PrivacyStep = Literal["ask", "confirmed", "cancelled"]
+
+
+def parse_privacy_command(text: str) -> PrivacyStep | None:
+    """Which step of deleting one's data the text (typed or a button's payload) is, if any."""
+    words = text.strip().casefold().split()
+    if len(words) != 1:
+        return None
+    word = words[0].split("@", 1)[0]  # "/delete@rostock_bot" in Telegram groups
+    if word in _DELETE_WORDS:
+        return "ask"
+    if word == DELETE_CONFIRMED:
+        return "confirmed"
+    if word == DELETE_CANCELLED:
+        return "cancelled"
+    return None

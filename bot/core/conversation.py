@@ -14,13 +14,20 @@ from typing import Final
 
 from bot.core import texts
 from bot.core.choices import choose
-from bot.core.commands import apply_voice_command, parse_voice_command
+from bot.core.commands import (
+    DELETE_CANCELLED,
+    DELETE_CONFIRMED,
+    apply_voice_command,
+    parse_privacy_command,
+    parse_voice_command,
+)
 from bot.core.language import LanguageGuesser
-from bot.core.messages import IncomingMessage, Language, OutgoingMessage, Refusal, Turn
+from bot.core.messages import Button, IncomingMessage, Language, OutgoingMessage, Refusal, Turn
 from bot.core.people import Person
 from bot.core.ports import (
     Assistant,
     AssistantUnavailable,
+    PersonalData,
     PersonStore,
     SpeechText,
     VoiceError,
@@ -68,8 +75,10 @@ class Conversation:
         *,
         voice: VoiceService | None = None,
         speech_text: SpeechText | None = None,
+        personal_data: PersonalData | None = None,
     ) -> None:
         self._store = store
+        self._personal_data = personal_data
         self._assistant = assistant
         self._guesser = guesser
         self._voice = voice
@@ -153,6 +162,10 @@ class Conversation:
                 if detected is not None and detected != person.language:
                     person = replace(person, language=detected)
 
+        privacy = parse_privacy_command(assistant_text)
+        if privacy is not None:
+            return await self._privacy(msg, stored, person, privacy, before, heard=heard)
+
         if person != stored:
             # Persist first: the language choice survives even when the assistant is down.
             await self._store.save(person)
@@ -170,6 +183,49 @@ class Conversation:
         buttons = next((m.buttons for m in reversed(replies) if m.buttons), ())
         person = replace(person, last_buttons=buttons)
         return await self._finish(msg, stored, person, [*before, *replies], heard=heard)
+
+    async def _privacy(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        step: str,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """Deleting one's data: ask first; delete only on the confirmation just offered."""
+        lang = person.language
+        offered = any(b.payload == DELETE_CONFIRMED for b in person.last_buttons)
+        if step == "confirmed" and offered and self._personal_data is not None:
+            erased = await self._personal_data.erase(person.id)
+            self._synced.pop(person.id, None)
+            parts = [texts.text("deleted_settings", lang)] if erased.settings else []
+            if erased.conversation_events:
+                parts.append(texts.text("deleted_conversation", lang))
+            if erased.waiting_messages:
+                parts.append(
+                    texts.text("deleted_waiting", lang, count=str(erased.waiting_messages))
+                )
+            answer = OutgoingMessage(
+                text=texts.text("deleted", lang, removed=texts.word_list(lang, parts))
+            )
+            # nothing of the person is written again: the turn ends here
+            return Turn(messages=(*before, answer), language=lang, person_id=person.id)
+        if step == "cancelled" or (step == "confirmed" and not offered):
+            person = replace(person, last_buttons=())
+            reply = [*before, self._say("delete_cancelled", person)]
+            return await self._finish(msg, stored, person, reply, heard=heard)
+        if self._personal_data is None:
+            reply = [*before, self._say("delete_unavailable", person)]
+            return await self._finish(msg, stored, person, reply, heard=heard)
+        buttons = (
+            Button(texts.text("delete_yes", lang), DELETE_CONFIRMED),
+            Button(texts.text("delete_no", lang), DELETE_CANCELLED),
+        )
+        person = replace(person, last_buttons=buttons)
+        question = OutgoingMessage(text=texts.text("delete_ask", lang), buttons=buttons)
+        return await self._finish(msg, stored, person, [*before, question], heard=heard)
 
     async def _refuse(
         self,

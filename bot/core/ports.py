@@ -76,6 +76,22 @@ class PersonStore(Protocol):
         """Write the person's changeable fields (language, voice, consent, last buttons)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Erased:
+    """What deleting a person's data removed, store by store, to tell them."""
+
+    conversation_events: int  # the assistant's record of the conversation
+    settings: bool  # the person record: language, voice settings, offered choices
+    waiting_messages: int  # messages kept for the person's next visit
+
+
+class PersonalData(Protocol):
+    """Every store that holds something of a person, reachable by their opaque id."""
+
+    async def erase(self, person_id: str) -> Erased:
+        """Delete everything kept about the person; what was removed."""
+
+
 class AssistantUnavailable(Exception):
     """The assistant did not answer (down, timed out, or answered with an error)."""
 

@@ -15,6 +15,39 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "Ich bin gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
         "en": "I am not available right now. Please try again in a moment.",
     },
+    "delete_ask": {
+        "de": "Soll ich alles löschen, was ich über Sie gespeichert habe? Das sind der "
+        "Gesprächsverlauf, Ihre Sprach- und Vorlese-Einstellungen und Nachrichten, die auf Sie "
+        "warten. Das kann man nicht rückgängig machen.",
+        "en": "Shall I delete everything I keep about you? That is our conversation, your "
+        "language and reading-aloud settings and messages waiting for you. This cannot be undone.",
+    },
+    "delete_yes": {"de": "Ja, alles löschen", "en": "Yes, delete everything"},
+    "delete_no": {"de": "Nein, behalten", "en": "No, keep it"},
+    "delete_cancelled": {
+        "de": "Gut, ich habe nichts gelöscht.",
+        "en": "All right, I have deleted nothing.",
+    },
+    "delete_unavailable": {
+        "de": "Das Löschen geht hier gerade nicht. Bitte wenden Sie sich an den Bürgerservice "
+        "der Hanse- und Universitätsstadt Rostock, Telefon 0381 381-0.",
+        "en": "Deleting does not work here right now. Please contact the citizens' service of "
+        "the city of Rostock, phone +49 381 381-0.",
+    },
+    "deleted": {
+        "de": "Erledigt. Gelöscht sind {removed}. "
+        "Wenn Sie wieder schreiben, fange ich ganz neu an.",
+        "en": "Done. I have deleted {removed}. If you write again, I start afresh.",
+    },
+    "deleted_settings": {
+        "de": "Ihre Einstellungen (Sprache, Vorlesen)",
+        "en": "your settings (language, reading aloud)",
+    },
+    "deleted_conversation": {"de": "unser Gesprächsverlauf", "en": "our conversation"},
+    "deleted_waiting": {
+        "de": "{count} wartende Nachrichten",
+        "en": "{count} waiting messages",
+    },
     "empty": {
         "de": "Ihre Nachricht war leer. Bitte schreiben Sie Ihre Frage.",
         "en": "Your message was empty. Please type your question.",
@@ -104,3 +137,10 @@ def text(key: str, language: Language, **values: str) -> str:
 def keys() -> frozenset[str]:
     """All text keys (for tests that every text exists in both languages)."""
     return frozenset(_TEXTS)
+
+
+def word_list(language: Language, words: list[str]) -> str:
+    """Words joined as a sentence says them: "A, B und C" / "A, B and C"."""
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + (" und " if language == "de" else " and ") + words[-1]

@@ -65,7 +65,8 @@ class WebOutbox:
             async with self._engine.begin() as conn:
                 await conn.execute(delete(_outbox).where(_outbox.c.id.in_(ids)))
 
-    async def forget(self, person_id: str) -> None:
-        """Delete everything waiting for a person (their data is deleted)."""
+    async def forget(self, person_id: str) -> int:
+        """Delete everything waiting for a person (their data is deleted); how many."""
         async with self._engine.begin() as conn:
-            await conn.execute(delete(_outbox).where(_outbox.c.person_id == person_id))
+            result = await conn.execute(delete(_outbox).where(_outbox.c.person_id == person_id))
+        return int(result.rowcount or 0)

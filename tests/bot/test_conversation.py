@@ -3,14 +3,17 @@ assistant (both shaped like the real ones, tests/fakes.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.core import texts
+from bot.core.commands import DELETE_CANCELLED, DELETE_CONFIRMED
 from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import Button, IncomingMessage, OutgoingMessage
 from bot.core.ports import AssistantReply
-from tests.fakes import MemoryPersonStore, ScriptedAssistant
+from tests.fakes import MemoryPersonalData, MemoryPersonStore, ScriptedAssistant
 
 SWITCH = "can you speak english with me"
 PLACES = (
@@ -104,3 +107,44 @@ async def test_a_new_english_person_gets_the_assistants_language_set_once(
     assert nothing.messages[0].text == texts.text("no_answer", "en")
     await core.handle(message("And another question"))
     assert [language for _, language in assistant.languages] == ["en"]
+
+
+def forgetful(guesser: LanguageGuesser) -> tuple[Conversation, MemoryPersonStore, Any]:
+    store = MemoryPersonStore()
+    data = MemoryPersonalData(store)
+    assistant = ScriptedAssistant({"Hallo": AssistantReply((OutgoingMessage("Moin!"),))})
+    return Conversation(store, assistant, guesser, personal_data=data), store, data
+
+
+async def test_delete_asks_first_and_the_offered_yes_deletes_everything(
+    guesser: LanguageGuesser,
+) -> None:
+    core, store, data = forgetful(guesser)
+    await core.handle(message("Hallo"))
+    person_id = store.people[("telegram", "77")].id
+    data.conversation_events[person_id] = 12
+    asked = await core.handle(message("/delete"))
+    assert asked.messages[0].text == texts.text("delete_ask", "de")
+    assert [b.payload for b in asked.messages[0].buttons] == [DELETE_CONFIRMED, DELETE_CANCELLED]
+    assert data.erased == []  # nothing is deleted by asking
+    done = await core.handle(message("1"))  # the first choice, as a screen-reader user says it
+    assert data.erased == [person_id]
+    assert ("telegram", "77") not in store.people  # and nothing of the person was written again
+    assert "Einstellungen" in done.messages[0].text
+    assert "Gesprächsverlauf" in done.messages[0].text
+
+
+async def test_a_confirmation_that_was_not_offered_deletes_nothing(
+    guesser: LanguageGuesser,
+) -> None:
+    core, store, data = forgetful(guesser)
+    await core.handle(message("Hallo"))
+    turn = await core.handle(message(DELETE_CONFIRMED))
+    assert data.erased == []
+    assert turn.messages[0].text == texts.text("delete_cancelled", "de")
+    asked = await core.handle(message("/delete"))
+    assert asked.messages[0].buttons
+    kept = await core.handle(message("Nein, behalten"))
+    assert data.erased == []
+    assert kept.messages[0].text == texts.text("delete_cancelled", "de")
+    assert ("telegram", "77") in store.people

@@ -168,7 +168,8 @@ class Layout:
             self._add("gateway", index, port, [self.app_python, "-m", "bot"],
                       {**gateway_env, "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
                        "GATEWAY_DATABASE_URL": self.database_url("gateway"),
-                       "RASA_URL": self.url("rasa"), "RASA_TOKEN": self.token},
+                       "RASA_URL": self.url("rasa"), "RASA_TOKEN": self.token,
+                       "RASA_TRACKER_STORE_URL": self.database_url("rasa")},
                       "/healthz")  # fmt: skip
         # Both instances of a service share one database, so the first one creates the schema
         # (migrations, Rasa's tracker table) before the second starts.

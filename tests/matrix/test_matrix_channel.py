@@ -229,7 +229,11 @@ async def test_bad_input_gets_polite_answers_and_no_crash(
     # still answering normally; the undecryptable one never reached the core
     assert await person.ask(room, "Geht es noch?") == "Echo: Geht es noch?"
     assert [m.unusable for m in handler.messages] == [
-        "unsupported", "unreadable", "bad_location", None, None
+        "unsupported",
+        "unreadable",
+        "bad_location",
+        None,
+        None,
     ]
 
 

@@ -85,8 +85,13 @@ def photo_update(file_id: str, size: int = 1000, caption: str | None = None) -> 
     """An update with a photo in three sizes; `file_id` is the largest."""
     sizes = [
         {"file_id": f"{file_id}-s", "file_unique_id": "s", "width": 90, "height": 60},
-        {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960,
-         "file_size": size},
+        {
+            "file_id": file_id,
+            "file_unique_id": "l",
+            "width": 1280,
+            "height": 960,
+            "file_size": size,
+        },
         {"file_id": f"{file_id}-m", "file_unique_id": "m", "width": 320, "height": 240},
     ]
     content: dict[str, Any] = {"photo": sizes}

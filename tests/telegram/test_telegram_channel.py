@@ -234,8 +234,10 @@ async def test_a_failing_core_gets_an_apology_and_the_channel_keeps_working(
     standin.push(text_update("kaputt", sender=user(CHAT, "en")))
     standin.push(text_update("wieder da", sender=user(CHAT, "en")))
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 2)
-    assert standin.texts(CHAT) == ["Sorry, that did not work. Please try again in a moment.",
-                                   "echo: wieder da"]
+    assert standin.texts(CHAT) == [
+        "Sorry, that did not work. Please try again in a moment.",
+        "echo: wieder da",
+    ]
 
 
 async def test_in_groups_the_bot_answers_only_when_addressed(

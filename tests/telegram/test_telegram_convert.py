@@ -173,12 +173,8 @@ def test_edits_channel_posts_and_service_messages_are_silent() -> None:
 
 def test_button_tap_becomes_the_payload_or_the_title_when_forgotten() -> None:
     sent = text_message("Welche?", sender={"id": BOT_ID, "is_bot": True, "first_name": "B"})
-    sent["reply_markup"] = {
-        "inline_keyboard": [[{"text": "Toiletten", "callback_data": "#k:abc"}]]
-    }
-    known = convert_callback(
-        parse(callback_update("/affirm", sent)).callback_query, lambda d: d
-    )
+    sent["reply_markup"] = {"inline_keyboard": [[{"text": "Toiletten", "callback_data": "#k:abc"}]]}
+    known = convert_callback(parse(callback_update("/affirm", sent)).callback_query, lambda d: d)
     assert isinstance(known, ToCore)
     assert known.message.payload == "/affirm"
     forgotten = convert_callback(

@@ -33,8 +33,11 @@ def test_the_token_alone_means_polling_real_telegram() -> None:
     [
         {"TELEGRAM_MODE": "webhook"},
         {"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x.example/telegram/webhook"},
-        {"TELEGRAM_MODE": "webhook", "TELEGRAM_WEBHOOK_URL": "https://x.example/t",
-         "TELEGRAM_WEBHOOK_SECRET": "has spaces"},
+        {
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_WEBHOOK_URL": "https://x.example/t",
+            "TELEGRAM_WEBHOOK_SECRET": "has spaces",
+        },
         {"TELEGRAM_MODE": "sometimes"},
         {"TELEGRAM_POLL_TIMEOUT_S": "-1"},
         {"PRIVACY_URL": "javascript:alert(1)"},

@@ -30,14 +30,38 @@ def _encode(wav: bytes, *args: str) -> bytes:
 
 def spoken_ogg(text: str, voice: str = "de") -> bytes:
     """A voice note as Telegram and Matrix clients send it: OGG/Opus, 48 kHz mono."""
-    return _encode(spoken_wav(text, voice), "-ac", "1", "-ar", "48000", "-c:a", "libopus",
-                   "-b:a", "24k", "-application", "voip", "-f", "ogg")
+    return _encode(
+        spoken_wav(text, voice),
+        "-ac",
+        "1",
+        "-ar",
+        "48000",
+        "-c:a",
+        "libopus",
+        "-b:a",
+        "24k",
+        "-application",
+        "voip",
+        "-f",
+        "ogg",
+    )
 
 
 def spoken_webm(text: str, voice: str = "de") -> bytes:
     """A recording as a browser's MediaRecorder uploads it: WebM/Opus, 48 kHz."""
-    return _encode(spoken_wav(text, voice), "-ac", "1", "-ar", "48000", "-c:a", "libopus",
-                   "-b:a", "32k", "-f", "webm")
+    return _encode(
+        spoken_wav(text, voice),
+        "-ac",
+        "1",
+        "-ar",
+        "48000",
+        "-c:a",
+        "libopus",
+        "-b:a",
+        "32k",
+        "-f",
+        "webm",
+    )
 
 
 def spoken_m4a(text: str, voice: str = "en") -> bytes:
@@ -61,9 +85,17 @@ def silent_ogg(seconds: float) -> bytes:
 def probe(data: bytes) -> dict[str, str]:
     """What ffprobe says about audio: format name, codec, sample rate, channels, duration."""
     out = _run(
-        ["ffprobe", "-v", "error", "-show_entries",
-         "format=format_name,duration:stream=codec_name,sample_rate,channels",
-         "-of", "default=noprint_wrappers=1", "-i", "pipe:0"],
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=format_name,duration:stream=codec_name,sample_rate,channels",
+            "-of",
+            "default=noprint_wrappers=1",
+            "-i",
+            "pipe:0",
+        ],
         data,
     ).decode()
     return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)

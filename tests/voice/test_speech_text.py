@@ -21,7 +21,7 @@ def test_buttons_are_read_as_numbered_choices_in_english() -> None:
 
 
 def test_the_number_spoken_picks_that_choice() -> None:
-    buttons = tuple(Button(f"Ort {i}", f"/choose_option{{\"number\": {i}}}") for i in range(1, 4))
+    buttons = tuple(Button(f"Ort {i}", f'/choose_option{{"number": {i}}}') for i in range(1, 4))
     spoken = speech_text(OutgoingMessage("Welcher Ort?", buttons), "de")
     # Whatever number word is read for a choice, saying it back picks exactly that choice.
     for button in buttons:

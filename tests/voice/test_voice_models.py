@@ -77,9 +77,7 @@ def test_checksum_mismatch_installs_nothing(archive_dir: Path, tmp_path: Path) -
     assert list(target.parent.iterdir()) == []
 
 
-def test_checksum_mismatch_keeps_the_model_already_there(
-    archive_dir: Path, tmp_path: Path
-) -> None:
+def test_checksum_mismatch_keeps_the_model_already_there(archive_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "cache" / NAME
     install(spec_for(model_zip()), target, archive_dir.as_uri())
     with pytest.raises(ModelDownloadError):

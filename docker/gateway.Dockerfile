@@ -12,6 +12,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY requirements/app-runtime.lock requirements/app-runtime.lock
 RUN pip install --no-cache-dir --no-deps -r requirements/app-runtime.lock
+COPY dburl.py dburl.py
 COPY bot bot
 
 # The German and English speech models, fetched once at build time; bot.voice.models checks each

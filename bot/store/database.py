@@ -11,41 +11,32 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from dburl import DatabaseUrlError, driver_url, sqlite_file
+
 logger = logging.getLogger(__name__)
+__all__ = ["DatabaseUrlError", "async_url", "create_engine", "migrate", "sync_url"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Our own Alembic version table, so the gateway may share a PostgreSQL database with other services.
 VERSION_TABLE = "gateway_alembic_version"
 
 
-class DatabaseUrlError(ValueError):
-    """The database URL names a database the gateway does not support."""
-
-
-def _driver_url(url: str, *, async_: bool) -> URL:
-    parsed = make_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        driver = "aiosqlite" if async_ else "pysqlite"
-        database = parsed.database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-    elif backend == "postgresql":
-        # psycopg 3 speaks both sync (migrations) and async (runtime).
-        driver = "psycopg"
-    else:
-        raise DatabaseUrlError(f"unsupported database {backend!r}; use sqlite or postgresql")
-    return parsed.set(drivername=f"{backend}+{driver}")
+def _prepared(url: str) -> str:
+    # An SQLite file's folder is made on first use (var/ in a fresh checkout).
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return url
 
 
 def sync_url(url: str) -> URL:
     """The URL with a blocking driver, for migrations."""
-    return _driver_url(url, async_=False)
+    return make_url(driver_url(_prepared(url), asyncio=False))
 
 
 def async_url(url: str) -> URL:
-    """The URL with an asyncio driver, for the running gateway."""
-    return _driver_url(url, async_=True)
+    """The URL with an asyncio driver, for the running gateway (psycopg 3 on PostgreSQL)."""
+    return make_url(driver_url(_prepared(url), asyncio=True, postgres="psycopg"))
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

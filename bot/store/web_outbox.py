@@ -47,13 +47,13 @@ class WebOutbox:
                 await conn.execute(delete(_outbox).where(_outbox.c.id.in_(oldest)))
         return new_id
 
-    async def waiting(self, address: str) -> list[tuple[int, dict[str, Any]]]:
-        """The messages waiting for the address with their ids, oldest first (kept)."""
+    async def waiting(self, address: str, after: int = 0) -> list[tuple[int, dict[str, Any]]]:
+        """The messages waiting for the address with their ids (> `after`), oldest first (kept)."""
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(
                     select(_outbox.c.id, _outbox.c.message)
-                    .where(_outbox.c.address == address)
+                    .where(_outbox.c.address == address, _outbox.c.id > after)
                     .order_by(_outbox.c.id)
                 )
             ).all()
@@ -64,6 +64,13 @@ class WebOutbox:
         if ids:
             async with self._engine.begin() as conn:
                 await conn.execute(delete(_outbox).where(_outbox.c.id.in_(ids)))
+
+    async def received(self, address: str, upto: int) -> None:
+        """The page confirmed it showed every message up to this id: forget them."""
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                delete(_outbox).where(_outbox.c.address == address, _outbox.c.id <= upto)
+            )
 
     async def forget(self, person_id: str) -> int:
         """Delete everything waiting for a person (their data is deleted); how many."""

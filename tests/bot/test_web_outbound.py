@@ -50,17 +50,43 @@ async def test_an_open_event_stream_gets_the_message_pushed_at_once(client: Test
     await asyncio.sleep(0.1)  # the stream is listening
     assert isinstance(await client.app[OUTBOUND]["web"].send(recipient, NEWS), Delivered)
     async with asyncio.timeout(5):
+        event_id = (await stream.content.readline()).decode().strip().removeprefix("id: ")
         assert await stream.content.readline() == b"event: messages\n"
         data = (await stream.content.readline()).decode()
     assert json.loads(data.removeprefix("data: "))["messages"][0]["text"] == NEWS.text
-    # Pushed means shown: it is taken out of the outbox once written (a moment later).
-    outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
-    for _ in range(100):
-        if await outbox.waiting("web-here") == []:
-            break
-        await asyncio.sleep(0.05)
-    assert await outbox.waiting("web-here") == []
     stream.close()
+    # written to the connection is not yet shown: it stays until the page says it showed it
+    outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
+    assert [m["text"] for _, m in await outbox.waiting("web-here")] == [NEWS.text]
+    shown = await client.post(
+        "/api/chat/messages/received", json={"sender": "web-here", "upto": int(event_id)}
+    )
+    assert shown.status == 200
+    assert await outbox.waiting("web-here") == []
+
+
+async def test_a_push_lost_with_the_connection_comes_again_and_is_not_lost(
+    client: TestClient,
+) -> None:
+    assert client.app is not None
+    recipient = await web_person(client, "web-flaky")
+    assert isinstance(await client.app[OUTBOUND]["web"].send(recipient, NEWS), Delivered)
+    first = await client.get("/api/chat/events", params={"sender": "web-flaky"})
+    async with asyncio.timeout(5):
+        event_id = (await first.content.readline()).decode().strip().removeprefix("id: ")
+    first.close()  # the connection dropped before the page showed anything: no confirmation
+    again = await client.get("/api/chat/events", params={"sender": "web-flaky"})
+    async with asyncio.timeout(5):
+        assert (await again.content.readline()).decode().strip() == f"id: {event_id}"
+    again.close()
+    # a reconnect that says it has seen it (EventSource's Last-Event-ID) forgets it
+    seen = await client.get(
+        "/api/chat/events", params={"sender": "web-flaky"}, headers={"Last-Event-ID": event_id}
+    )
+    await asyncio.sleep(0.1)
+    seen.close()
+    outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
+    assert await outbox.waiting("web-flaky") == []
 
 
 async def test_send_to_a_person_whose_data_was_deleted_says_they_are_gone(

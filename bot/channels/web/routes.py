@@ -61,6 +61,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/readyz", readyz)
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/chat/messages", waiting_messages)
+    app.router.add_post("/api/chat/messages/received", received_messages)
     app.router.add_get("/api/chat/events", message_events)
     app.router.add_static("/static", STATIC, append_version=False)
 
@@ -251,6 +252,12 @@ async def message_events(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
+    outbox = channel.outbox
+    # Pushed messages stay kept until the page confirms it showed them (POST …/received, or the
+    # Last-Event-ID an EventSource sends when it reconnects): a dropped connection loses none.
+    sent_upto = _event_id(request.headers.get("Last-Event-ID"))
+    if sent_upto:
+        await outbox.received(sender, sent_upto)
     await response.prepare(request)
     async with channel.listen(sender) as wake:
         while not channel.stopping:
@@ -262,8 +269,30 @@ async def message_events(request: web.Request) -> web.StreamResponse:
             wake.clear()
             if channel.stopping:
                 break
-            async with channel.waiting(sender) as messages:
-                if messages:
-                    data = json.dumps({"messages": messages}, ensure_ascii=False)
-                    await response.write(f"event: messages\ndata: {data}\n\n".encode())
+            found = await outbox.waiting(sender, after=sent_upto)
+            if found:
+                sent_upto = found[-1][0]
+                data = json.dumps({"messages": [m for _, m in found]}, ensure_ascii=False)
+                event = f"id: {sent_upto}\nevent: messages\ndata: {data}\n\n"
+                await response.write(event.encode())
     return response
+
+
+def _event_id(raw: str | None) -> int:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+
+
+async def received_messages(request: web.Request) -> web.Response:
+    """POST /api/chat/messages/received {"sender", "upto"}: the page showed the pushed messages."""
+    try:
+        body = json.loads(await request.read())
+    except (UnicodeDecodeError, ValueError):
+        body = None
+    sender = body.get("sender") if isinstance(body, dict) else None
+    upto = body.get("upto") if isinstance(body, dict) else None
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
+        return _invalid_sender()
+    if not isinstance(upto, int) or isinstance(upto, bool) or upto < 1:
+        return error_json(400, "invalid_upto", "'upto' must be the id of the last event shown.")
+    await request.app[WEB_CHANNEL].outbox.received(sender, upto)
+    return web.json_response({"status": "ok"})

@@ -241,7 +241,13 @@
     if (!window.EventSource) { return; }
     var stream = new EventSource("/api/chat/events" + query);
     stream.addEventListener("messages", function (event) {
-      try { showWritten(JSON.parse(event.data).messages); } catch (e) { /* not ours */ }
+      try { showWritten(JSON.parse(event.data).messages); } catch (e) { return; /* not ours */ }
+      // shown: the gateway may forget them now (until then they wait for the next visit)
+      fetch("/api/chat/messages/received", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: state.sender, upto: Number(event.lastEventId) })
+      }).catch(function () { /* the next connection's Last-Event-ID says it again */ });
     });
   }
 

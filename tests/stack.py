@@ -176,6 +176,26 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def wait_healthy(services: list[Service], timeout: float) -> None:
+    """Wait until every service answers its health check; StackError when one exits or hangs."""
+    deadline = time.monotonic() + timeout
+    waiting = list(services)
+    while waiting:
+        for service in list(waiting):
+            if not service.running():
+                raise StackError(
+                    f"{service.log_path.name} exited during start-up:\n{service.log_tail()}"
+                )
+            if service.healthy():
+                waiting.remove(service)
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            names = ", ".join(s.log_path.name for s in waiting)
+            raise StackError(f"not healthy after {timeout:.0f} s: {names}")
+        time.sleep(0.25)
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pid, sig)
@@ -470,17 +490,4 @@ class Stack:
             )
 
     def _wait_healthy(self, services: list[Service], timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        waiting = list(services)
-        while waiting:
-            for service in list(waiting):
-                if not service.running():
-                    raise StackError(f"{service.name} exited during start-up")
-                if service.healthy():
-                    waiting.remove(service)
-            if not waiting:
-                return
-            if time.monotonic() > deadline:
-                names = ", ".join(s.name for s in waiting)
-                raise StackError(f"not healthy after {timeout:.0f} s: {names}")
-            time.sleep(0.25)
+        wait_healthy(services, timeout)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,9 +26,9 @@ from tests.stack import (
     ROOT,
     SERVICE_START_TIMEOUT_S,
     Service,
-    StackError,
     _script_output,
     free_port,
+    wait_healthy,
 )
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -190,17 +189,7 @@ class Layout:
         self.instances.setdefault(name, []).append(service)
 
     def _wait(self, services: list[Service]) -> None:
-        deadline = time.monotonic() + RASA_START_TIMEOUT_S + SERVICE_START_TIMEOUT_S
-        waiting = list(services)
-        while waiting:
-            for service in list(waiting):
-                if not service.running():
-                    raise StackError(f"{service.log_path.name} exited:\n{service.log_tail()}")
-                if service.healthy():
-                    waiting.remove(service)
-            if time.monotonic() > deadline:
-                raise StackError(f"not healthy: {[s.log_path.name for s in waiting]}")
-            time.sleep(0.5)
+        wait_healthy(services, RASA_START_TIMEOUT_S + SERVICE_START_TIMEOUT_S)
 
     def _write_nginx(self, ports: dict[str, list[int]]) -> None:
         blocks = []

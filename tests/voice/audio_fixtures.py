@@ -28,40 +28,20 @@ def _encode(wav: bytes, *args: str) -> bytes:
     return _run([*argv, *args, "pipe:1"], wav)
 
 
+def _spoken_opus(text: str, voice: str, bitrate: str, container: str, *extra: str) -> bytes:
+    wav = spoken_wav(text, voice)
+    return _encode(wav, "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", bitrate, *extra,
+                   "-f", container)  # fmt: skip
+
+
 def spoken_ogg(text: str, voice: str = "de") -> bytes:
     """A voice note as Telegram and Matrix clients send it: OGG/Opus, 48 kHz mono."""
-    return _encode(
-        spoken_wav(text, voice),
-        "-ac",
-        "1",
-        "-ar",
-        "48000",
-        "-c:a",
-        "libopus",
-        "-b:a",
-        "24k",
-        "-application",
-        "voip",
-        "-f",
-        "ogg",
-    )
+    return _spoken_opus(text, voice, "24k", "ogg", "-application", "voip")
 
 
 def spoken_webm(text: str, voice: str = "de") -> bytes:
     """A recording as a browser's MediaRecorder uploads it: WebM/Opus, 48 kHz."""
-    return _encode(
-        spoken_wav(text, voice),
-        "-ac",
-        "1",
-        "-ar",
-        "48000",
-        "-c:a",
-        "libopus",
-        "-b:a",
-        "32k",
-        "-f",
-        "webm",
-    )
+    return _spoken_opus(text, voice, "32k", "webm")
 
 
 def spoken_m4a(text: str, voice: str = "en") -> bytes:

@@ -15,6 +15,8 @@ from cityapi.districts import DistrictRegistry
 from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
+from cityapi.keys import DATABASE, DISTRICTS, SETTINGS
+from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
 from cityapi.params import (
     ASCII_INTEGER,
@@ -33,11 +35,8 @@ from cityapi.settings import CityApiSettings
 
 log = logging.getLogger(__name__)
 
-SETTINGS = web.AppKey("settings", CityApiSettings)
-DISTRICTS = web.AppKey("districts", DistrictRegistry)
 PLACES = web.AppKey("places", PlaceStore)
 EVENTS = web.AppKey("events", EventStore)
-DATABASE = web.AppKey("database", Database)
 
 MAX_ID = 2**31 - 1
 MAX_EVENT_WINDOW = timedelta(days=366)
@@ -251,7 +250,9 @@ ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/events/{id}", get_event),
     ("GET", "/districts", list_districts),
     ("GET", "/districts/locate", locate_district),
+    *STAFF_ROUTES,
 )
+OPEN311_PREFIX = "/open311/v2"
 
 
 def create_app(
@@ -263,5 +264,6 @@ def create_app(
     app[DISTRICTS] = districts or DistrictRegistry.load(settings.data_dir / "districts")
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
+    app.add_subapp(OPEN311_PREFIX, open311_app())
     app.cleanup_ctx.append(_database)
     return app

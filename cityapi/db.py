@@ -8,11 +8,13 @@ that pings connections (`pool_pre_ping`), so after an outage the service recover
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import ClauseElement, Engine, Executable, RowMapping, event, text
+from sqlalchemy import ClauseElement, Connection, Engine, Executable, RowMapping, event, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
@@ -20,6 +22,8 @@ from cityapi.settings import async_url, sqlite_file, sync_url
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,6 +48,9 @@ class Database:
         self._timeout_s = timeout_s
         self._sqlite_path = str(sqlite_file(database_url) or ":memory:") if self.is_sqlite else None
         self._plain: sqlite3.Connection | None = None
+        self._url = database_url
+        self._writer: Engine | None = None
+        self._write_thread: ThreadPoolExecutor | None = None
         if self.is_sqlite:
             self._sync = create_sync_engine(
                 sync_url(database_url),
@@ -131,6 +138,48 @@ class Database:
             raise
         return int(row[0])
 
+    async def transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction that commits when it returns (reports, votes, statuses).
+
+        SQLite: in one writer thread, so the event loop never waits on the file's lock and writes
+        queue instead of failing with "database is locked"; the transaction takes the write lock
+        at its start (BEGIN IMMEDIATE), so a read-then-write never deadlocks. PostgreSQL: on the
+        pool, through SQLAlchemy's bridge that runs synchronous code on an async connection.
+        """
+        if self._sync is not None:
+            if self._writer is None:
+                self._writer = self._sqlite_writer()
+                self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
+            writer = self._writer
+
+            def run() -> T:
+                with writer.begin() as conn:
+                    return work(conn)
+
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._write_thread, run)
+        assert self._async is not None
+        async with self._async.begin() as aconn:
+            return await aconn.run_sync(work)
+
+    def _sqlite_writer(self) -> Engine:
+        engine = create_sync_engine(
+            sync_url(self._url),
+            connect_args={"timeout": self._timeout_s, "check_same_thread": False},
+            hide_parameters=True,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_connection: Any, record: Any) -> None:
+            _sqlite_pragmas(dbapi_connection, record)
+            dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
     async def ping(self) -> None:
         """Raise when the database does not answer or lacks the schema."""
         await self.fetch(text("SELECT id FROM places LIMIT 1"))
@@ -142,5 +191,11 @@ class Database:
             self._plain = None
         if self._sync is not None:
             self._sync.dispose()
+        if self._write_thread is not None:
+            self._write_thread.shutdown(wait=True)
+            self._write_thread = None
+        if self._writer is not None:
+            self._writer.dispose()
+            self._writer = None
         if self._async is not None:
             await self._async.dispose()

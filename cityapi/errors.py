@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 4096
 MAX_BODY_BYTES = 16 * 1024
+OPEN311_PATH = "/open311/v2/"
 
 
 class ApiError(Exception):
@@ -60,6 +61,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Answer every error as JSON: 4xx for the client's mistakes, 503 when the database is down."""
+    if request.path.startswith(OPEN311_PATH):
+        return await handler(request)  # Open311 answers errors the way its specification says
     if len(request.query_string) > MAX_QUERY_CHARS:
         return error_response(
             413,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from cityapi.open311.openapi import SECURITY_SCHEMES, open311_paths
 from cityapi.params import EVENTS_PARAMS, LOCATE_PARAMS, PLACE_PARAMS, PLACES_PARAMS, Param
 from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
 
@@ -257,16 +258,18 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {**_ok(_ref("Location")), **_errors(400, 404)},
             }
         },
+        **open311_paths(),
     }
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Smile City Rostock city data API",
             "version": "1.0.0",
-            "description": "Places, events and districts of Rostock. Errors: "
-            '{"error": {"code", "message", "parameter"}}.',
+            "description": "Places, events and districts of Rostock, and citizens' reports and "
+            "ideas through Open311 GeoReport v2 (under /open311/v2, with that standard's error "
+            'lists). Other errors: {"error": {"code", "message", "parameter"}}.',
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "paths": paths,
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": _SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
     }

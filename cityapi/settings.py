@@ -25,6 +25,29 @@ class CityApiSettings(BaseSettings):
     access_log: bool = Field(default=False, validation_alias="CITYAPI_ACCESS_LOG")
     db_timeout_s: float = Field(default=3.0, gt=0, validation_alias="CITYAPI_DB_TIMEOUT")
     data_dir: Path = Field(default=REPO_ROOT / "data", validation_alias="CITYAPI_DATA_DIR")
+    # Open311: keys of the clients that may file reports (the assistant's action server, the
+    # city's apps), comma-separated; without one, POST answers 403 to everybody.
+    open311_api_keys: str = Field(default="", validation_alias="CITYAPI_OPEN311_API_KEYS")
+    # the city staff's token for the staff endpoints; unset = those endpoints answer 404
+    staff_token: str = Field(default="", validation_alias="CITYAPI_STAFF_TOKEN")
+    media_dir: Path = Field(
+        default=REPO_ROOT / "var" / "media", validation_alias="CITYAPI_MEDIA_DIR"
+    )
+    public_url: str = Field(default="", validation_alias="CITYAPI_PUBLIC_URL")
+    max_photo_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, validation_alias="CITYAPI_OPEN311_MAX_PHOTO_BYTES"
+    )
+    # an upstream Open311 endpoint (Klarschiff.HRO) each new report is forwarded to
+    forward_url: str = Field(default="", validation_alias="CITYAPI_OPEN311_FORWARD_URL")
+    forward_api_key: str = Field(default="", validation_alias="CITYAPI_OPEN311_FORWARD_API_KEY")
+    forward_interval_s: float = Field(
+        default=5.0, gt=0, validation_alias="CITYAPI_OPEN311_FORWARD_INTERVAL"
+    )
+
+    @property
+    def api_keys(self) -> frozenset[str]:
+        """The Open311 clients' keys."""
+        return frozenset(k.strip() for k in self.open311_api_keys.split(",") if k.strip())
 
 
 def async_url(url: str) -> str:

@@ -13,7 +13,7 @@ from cityapi.districts import DistrictRegistry
 from cityapi.hours import BERLIN
 from cityapi.importers.runner import import_sample
 from cityapi.settings import REPO_ROOT, CityApiSettings
-from tests.cityapi.helpers import BACKENDS, DatabaseFactory
+from tests.cityapi.helpers import BACKENDS, OPEN311_KEY, STAFF_TOKEN, DatabaseFactory
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +41,11 @@ def sample_url(
 @pytest.fixture(scope="session")
 async def api(sample_url: str, districts: DistrictRegistry) -> AsyncIterator[TestClient]:
     """The city data API over HTTP on a free port, serving the sample."""
-    settings = CityApiSettings(DATABASE_URL=sample_url)
+    settings = CityApiSettings(
+        DATABASE_URL=sample_url,
+        CITYAPI_OPEN311_API_KEYS=f"other-client-key,{OPEN311_KEY}",
+        CITYAPI_STAFF_TOKEN=STAFF_TOKEN,
+    )
     client = TestClient(TestServer(create_app(settings, districts)))
     await client.start_server()
     yield client

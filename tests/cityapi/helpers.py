@@ -36,6 +36,8 @@ async def expect_error(
     return body
 
 
+OPEN311_KEY = "assistant-test-key"
+STAFF_TOKEN = "staff-test-token"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: citizens' barrier reports and ideas, kept here and optionally forwarded."""

@@ -2,9 +2,10 @@
 # `make nlu-report`: NLU quality figures.
 #  1. the cached model (scripts/model.sh) on the held-out split nlu/tests/nlu_test.yml, which training never
 #     sees: intent accuracy and weighted entity F1;
-#  2. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
+#  2. the same model on nlu/tests/reports_test.yml (reports, ideas, status; also held out);
+#  3. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
 # Full reports go to NLU_REPORT_DIR (default: a new temp directory), never into the clone.
-# NLU_REPORT_SKIP_CV=1 skips step 2.
+# NLU_REPORT_SKIP_CV=1 skips step 3.
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 rasa_venv="${RASA_VENV:-$("$ROOT/scripts/venv.sh" rasa)}"
@@ -48,6 +49,11 @@ echo "==> held-out split (nlu/tests/nlu_test.yml), model $(basename "$model")"
 (cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/nlu_test.yml" \
     --out "$out/heldout" --successes --no-plot >"$out/heldout.log" 2>&1) || { tail -n 40 "$out/heldout.log"; exit 1; }
 figures "$out/heldout"
+
+echo "==> reports, ideas and report status (nlu/tests/reports_test.yml, never trained on)"
+(cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/reports_test.yml" \
+    --out "$out/reports" --successes --no-plot >"$out/reports.log" 2>&1) || { tail -n 40 "$out/reports.log"; exit 1; }
+figures "$out/reports"
 
 if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   echo "==> 3-fold cross-validation on nlu/data (trains 3 models)"

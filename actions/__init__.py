@@ -5,13 +5,33 @@ from actions.events import ActionFindEvents
 from actions.hours import ActionOpeningHours
 from actions.language import ActionChangeLanguage
 from actions.places import ActionFindPlaces
+from actions.reports import (
+    ActionAskReportCategory,
+    ActionAskReportConfirmed,
+    ActionAskReportDescription,
+    ActionAskReportPlace,
+    ActionAskReportSupport,
+    ActionFileReport,
+    ActionReportStatus,
+    ActionStartReport,
+    ValidateReportForm,
+)
 from actions.reset import ActionResetSearch
 
 __all__ = [
+    "ActionAskReportCategory",
+    "ActionAskReportConfirmed",
+    "ActionAskReportDescription",
+    "ActionAskReportPlace",
+    "ActionAskReportSupport",
     "ActionChangeLanguage",
     "ActionClarify",
+    "ActionFileReport",
     "ActionFindEvents",
     "ActionFindPlaces",
     "ActionOpeningHours",
+    "ActionReportStatus",
     "ActionResetSearch",
+    "ActionStartReport",
+    "ValidateReportForm",
 ]

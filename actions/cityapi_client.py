@@ -8,7 +8,7 @@ import asyncio
 import logging
 import os
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Union
 
 import aiohttp
@@ -58,6 +58,8 @@ class CityApiSettings:
 
     base_url: str = DEFAULT_BASE_URL
     timeout_s: float = DEFAULT_TIMEOUT_S
+    # the Open311 key the city data API gave this assistant for filing reports
+    open311_api_key: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "CityApiSettings":
@@ -77,7 +79,11 @@ class CityApiSettings:
             timeout_s = DEFAULT_TIMEOUT_S
         # A citizen waits for the answer: never longer than three seconds for the city's data.
         timeout_s = min(max(timeout_s, 0.1), DEFAULT_TIMEOUT_S)
-        return cls(base_url=base_url.rstrip("/"), timeout_s=timeout_s)
+        return cls(
+            base_url=base_url.rstrip("/"),
+            timeout_s=timeout_s,
+            open311_api_key=env.get("CITYAPI_OPEN311_API_KEY", "").strip(),
+        )
 
 
 def _query(params: Mapping[str, QueryValue]) -> Dict[str, str]:
@@ -147,6 +153,81 @@ class CityApiClient:
         if "from_" in params:
             params["from"] = params.pop("from_")
         return await self._get("/events", params)
+
+    async def locate(self, lat: float, lon: float) -> Json:
+        """`GET /districts/locate`: the Stadtbereich and Ortsteil of a point (404 outside)."""
+        return await self._get("/districts/locate", {"lat": lat, "lon": lon})
+
+    # --- Open311: reports and ideas -------------------------------------------------------
+    async def _open311(
+        self,
+        method: str,
+        path: str,
+        params: Optional[Mapping[str, QueryValue]] = None,
+        form: Optional[Mapping[str, str]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> List[Json]:
+        url = f"{self._settings.base_url}/open311/v2{path}"
+        try:
+            async with self._session.request(
+                method,
+                url,
+                params=_query(params or {}),
+                data=dict(form) if form is not None else None,
+                headers=dict(headers or {}),
+                timeout=self._timeout,
+            ) as response:
+                if response.status >= 500:
+                    raise CityApiUnavailable(f"HTTP {response.status} from Open311 {path}")
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise CityApiUnavailable(f"{type(exc).__name__} on Open311 {path}") from exc
+        if not isinstance(body, list):
+            raise CityApiUnavailable(f"unexpected body from Open311 {path}")
+        if response.status >= 400:
+            # Open311 errors: [{"code": 400, "description": "…"}]; the description may name input
+            first = body[0] if body and isinstance(body[0], dict) else {}
+            error_type = CityApiNotFound if response.status == 404 else CityApiRejected
+            raise error_type(response.status, f"open311_{first.get('code')}", None)
+        return [item for item in body if isinstance(item, dict)]
+
+    async def file_report(self, form: Mapping[str, str], idempotency_key: str) -> Json:
+        """`POST requests.json`: file a report; a repeated key answers the first filing."""
+        filed = await self._open311(
+            "POST",
+            "/requests.json",
+            form={**form, "api_key": self._settings.open311_api_key},
+            headers={"Idempotency-Key": idempotency_key},
+        )
+        if not filed:
+            raise CityApiUnavailable("empty answer to a filed report")
+        return filed[0]
+
+    async def support_report(self, request_id: str, account_id: str) -> Json:
+        """`POST requests/{id}/votes.json`: one more supporter (each account counts once)."""
+        answer = await self._open311(
+            "POST",
+            f"/requests/{int(request_id)}/votes.json",
+            form={"api_key": self._settings.open311_api_key, "account_id": account_id},
+        )
+        return answer[0] if answer else {}
+
+    async def reports(self, **params: QueryValue) -> List[Json]:
+        """`GET requests.json` with extensions; with `account_id` the key goes along."""
+        query: Dict[str, QueryValue] = {"extensions": True, **params}
+        if "account_id" in params:
+            query["api_key"] = self._settings.open311_api_key
+        return await self._open311("GET", "/requests.json", query)
+
+    async def report(self, request_id: int) -> Optional[Json]:
+        """`GET requests/{id}.json` with extensions; None when there is no such report."""
+        try:
+            found = await self._open311(
+                "GET", f"/requests/{int(request_id)}.json", {"extensions": True}
+            )
+        except CityApiNotFound:
+            return None
+        return found[0] if found else None
 
     async def districts(self) -> List[Json]:
         """`GET /districts`: the 21 Stadtbereiche with their centroids."""

@@ -427,3 +427,208 @@ def word_list(language: str, words: List[str]) -> str:
         return "".join(words)
     last = " und " if language == "de" else " and "
     return ", ".join(words[:-1]) + last + words[-1]
+
+
+# --- reports and ideas (Open311) -----------------------------------------------------------------
+_REPORT_TEXTS: Dict[str, Dict[str, str]] = {
+    "de": {
+        "report_ask_category": "Was genau ist das Problem? Wählen Sie oder sagen Sie es mir.",
+        "report_ask_category_again": "Das habe ich nicht verstanden.",
+        "report_cat_lift": "ein Aufzug oder eine Rolltreppe außer Betrieb",
+        "report_cat_kerb": "ein Bordstein, der nicht abgesenkt ist",
+        "report_cat_path": "ein versperrter Weg",
+        "report_cat_signal": "eine Ampel ohne Ton oder zu kurz grün",
+        "report_cat_tactile": "ein fehlendes oder zugestelltes Blindenleitsystem",
+        "report_cat_step": "eine Stufe ohne Rampe",
+        "report_cat_toilet": "eine geschlossene oder defekte barrierefreie Toilette",
+        "report_cat_other": "eine andere Barriere",
+        "report_button_lift": "Aufzug oder Rolltreppe",
+        "report_button_kerb": "Bordstein",
+        "report_button_path": "Weg versperrt",
+        "report_button_signal": "Ampel",
+        "report_button_tactile": "Blindenleitsystem",
+        "report_button_step": "Stufe ohne Rampe",
+        "report_button_toilet": "Toilette",
+        "report_button_other": "Etwas anderes",
+        "report_ask_place": (
+            "Wo ist das? Nennen Sie eine Haltestelle, einen Ort oder eine Adresse, "
+            "oder teilen Sie Ihren Standort."
+        ),
+        "report_ask_place_idea": "Für welchen Stadtteil oder Ort ist Ihre Idee?",
+        "report_ask_description_idea": (
+            "Was ist Ihre Idee? Beschreiben Sie sie in ein, zwei Sätzen."
+        ),
+        "report_ask_description": "Beschreiben Sie bitte kurz, was nicht stimmt.",
+        "report_place_named": "{name}, Stadtteil {district}",
+        "report_place_location": "Ihr geteilter Standort im Stadtteil {district}",
+        "report_place_district": "Stadtteil {district}",
+        "report_place_words": "{words}",
+        "report_place_outside": (
+            "Dieser Standort liegt nicht in Rostock. Ich nehme nur Meldungen aus Rostock auf. "
+            "Wo ist es genau?"
+        ),
+        "report_duplicate": (
+            "Das wurde schon gemeldet: {what}, {distance} entfernt, am {date}. "
+            "Möchten Sie diese Meldung unterstützen? Dann zählt Ihre Stimme dort, "
+            "statt einer neuen Meldung."
+        ),
+        "report_button_support": "Ja, unterstützen",
+        "report_button_new": "Nein, neu melden",
+        "report_readback": (
+            "Ich fasse zusammen. Sie melden {what}. Ort: {place}.{description} "
+            "Soll ich das so an die Stadt schicken?"
+        ),
+        "report_readback_idea": (
+            "Ich fasse zusammen. Ihre Idee für {place}: „{description}“. "
+            "Soll ich das so an die Stadt schicken?"
+        ),
+        "report_readback_description": " Ihre Worte: „{description}“.",
+        "report_button_send": "Ja, abschicken",
+        "report_button_fix_place": "Ort ändern",
+        "report_button_fix_category": "Art ändern",
+        "report_button_fix_description": "Text ändern",
+        "report_button_cancel": "Abbrechen",
+        "report_what_to_fix": "Was soll ich ändern: den Ort, die Art oder den Text?",
+        "report_cancelled": "Gut, ich habe nichts abgeschickt.",
+        "report_filed": (
+            "Danke! Ihre Meldung ist bei der Stadt eingegangen. Ihre Nummer ist {id}. "
+            "Fragen Sie mich jederzeit: „Gibt es Neues zu {id}?“"
+        ),
+        "report_filed_idea": (
+            "Danke! Ihre Idee ist bei der Stadt eingegangen. Ihre Nummer ist {id}. "
+            "Fragen Sie mich jederzeit: „Gibt es Neues zu {id}?“"
+        ),
+        "report_supported": (
+            "Danke! Ich habe Ihre Unterstützung zur Meldung {id} gezählt. Sie hat jetzt {votes}."
+        ),
+        "report_supported_already": "Sie unterstützen die Meldung {id} schon. Danke!",
+        "report_not_sent": (
+            "Ich konnte Ihre Meldung gerade nicht an die Stadt schicken. Ich habe sie mir gemerkt: "
+            "sagen Sie „abschicken“, dann versuche ich es noch einmal."
+        ),
+        "report_rejected": (
+            "Die Stadt hat die Meldung so nicht angenommen. Bitte versuchen Sie es noch einmal "
+            "mit einer anderen Ortsangabe."
+        ),
+        "status_received": "eingegangen",
+        "status_in_process": "in Bearbeitung",
+        "status_processed": "erledigt",
+        "status_rejected": "wird nicht bearbeitet",
+        "status_reason_duplicate": ", weil es schon gemeldet war",
+        "status_reason_not_solvable": ", weil die Stadt es nicht lösen kann",
+        "status_reason_not_responsible": ", weil die Stadt nicht zuständig ist",
+        "report_status": "Meldung {id}, {what}: {status}{reason}, Stand {date}.",
+        "report_status_note": "Hinweis der Stadt: {note}",
+        "report_status_votes": "Unterstützt: {votes}.",
+        "votes_one": "eine Unterstützung",
+        "votes_many": "{n} Unterstützungen",
+        "report_status_unknown": "Eine Meldung mit der Nummer {id} habe ich nicht gefunden.",
+        "report_status_mine": "Sie haben {count} Meldungen. Die neuesten:",
+        "report_status_mine_one": "Sie haben eine Meldung.",
+        "report_status_none": (
+            "Von Ihnen habe ich noch keine Meldung. Sie können mir eine Barriere melden "
+            "oder eine Idee für Ihren Stadtteil sagen."
+        ),
+        "report_cat_idea": "Idee",
+        "report_cat_unknown": "Meldung",
+    },
+    "en": {
+        "report_ask_category": "What exactly is the problem? Choose or tell me.",
+        "report_ask_category_again": "I did not understand that.",
+        "report_cat_lift": "a lift or escalator out of order",
+        "report_cat_kerb": "a kerb that is not lowered",
+        "report_cat_path": "a blocked path",
+        "report_cat_signal": "a traffic light without sound or too short",
+        "report_cat_tactile": "missing or blocked tactile paving",
+        "report_cat_step": "a step without a ramp",
+        "report_cat_toilet": "an accessible toilet that is closed or broken",
+        "report_cat_other": "another barrier",
+        "report_button_lift": "Lift or escalator",
+        "report_button_kerb": "Kerb",
+        "report_button_path": "Path blocked",
+        "report_button_signal": "Traffic light",
+        "report_button_tactile": "Tactile paving",
+        "report_button_step": "Step without ramp",
+        "report_button_toilet": "Toilet",
+        "report_button_other": "Something else",
+        "report_ask_place": (
+            "Where is it? Name a stop, a place or an address, or share your location."
+        ),
+        "report_ask_place_idea": "Which district or place is your idea for?",
+        "report_ask_description_idea": "What is your idea? Describe it in a sentence or two.",
+        "report_ask_description": "Please describe briefly what is wrong.",
+        "report_place_named": "{name}, district {district}",
+        "report_place_location": "your shared location in the district {district}",
+        "report_place_district": "the district {district}",
+        "report_place_words": "{words}",
+        "report_place_outside": (
+            "This location is not in Rostock. I only take reports from Rostock. "
+            "Where exactly is it?"
+        ),
+        "report_duplicate": (
+            "This has already been reported: {what}, {distance} away, on {date}. "
+            "Would you like to support that report? Your vote then counts there "
+            "instead of a new report."
+        ),
+        "report_button_support": "Yes, support it",
+        "report_button_new": "No, report it anew",
+        "report_readback": (
+            "Let me sum up. You are reporting {what}. Place: {place}.{description} "
+            "Shall I send it to the city like this?"
+        ),
+        "report_readback_idea": (
+            "Let me sum up. Your idea for {place}: “{description}”. "
+            "Shall I send it to the city like this?"
+        ),
+        "report_readback_description": " Your words: “{description}”.",
+        "report_button_send": "Yes, send it",
+        "report_button_fix_place": "Change the place",
+        "report_button_fix_category": "Change the kind",
+        "report_button_fix_description": "Change the text",
+        "report_button_cancel": "Cancel",
+        "report_what_to_fix": "What shall I change: the place, the kind or the text?",
+        "report_cancelled": "All right, I have not sent anything.",
+        "report_filed": (
+            "Thank you! Your report has reached the city. Your number is {id}. "
+            "Ask me any time: “Any news on {id}?”"
+        ),
+        "report_filed_idea": (
+            "Thank you! Your idea has reached the city. Your number is {id}. "
+            "Ask me any time: “Any news on {id}?”"
+        ),
+        "report_supported": (
+            "Thank you! I have counted your support for report {id}. It now has {votes}."
+        ),
+        "report_supported_already": "You already support report {id}. Thank you!",
+        "report_not_sent": (
+            "I could not send your report to the city just now. I have kept it: "
+            "say “send”, and I will try again."
+        ),
+        "report_rejected": (
+            "The city did not accept the report like this. Please try again with another place."
+        ),
+        "status_received": "received",
+        "status_in_process": "in progress",
+        "status_processed": "done",
+        "status_rejected": "will not be handled",
+        "status_reason_duplicate": ", because it had already been reported",
+        "status_reason_not_solvable": ", because the city cannot solve it",
+        "status_reason_not_responsible": ", because the city is not responsible",
+        "report_status": "Report {id}, {what}: {status}{reason}, as of {date}.",
+        "report_status_note": "Note from the city: {note}",
+        "report_status_votes": "Support: {votes}.",
+        "votes_one": "one supporter",
+        "votes_many": "{n} supporters",
+        "report_status_unknown": "I have not found a report with the number {id}.",
+        "report_status_mine": "You have {count} reports. The latest:",
+        "report_status_mine_one": "You have one report.",
+        "report_status_none": (
+            "I have no report from you yet. You can report a barrier to me "
+            "or tell me an idea for your district."
+        ),
+        "report_cat_idea": "idea",
+        "report_cat_unknown": "report",
+    },
+}
+for _language, _texts in _REPORT_TEXTS.items():
+    _TEXTS[_language].update(_texts)

@@ -29,6 +29,10 @@ export RASA_TRACKER_STORE_URL="${RASA_TRACKER_STORE_URL:-sqlite:///$ROOT/var/ras
 # a token, made for this run unless RASA_AUTH_TOKEN is given, and handed to the gateway.
 RASA_AUTH_TOKEN="${RASA_AUTH_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}"
 export RASA_AUTH_TOKEN RASA_TOKEN="${RASA_TOKEN:-$RASA_AUTH_TOKEN}"
+# The action server files reports through the city data API's Open311 with a key the two share;
+# made for this run unless given.
+CITYAPI_OPEN311_API_KEY="${CITYAPI_OPEN311_API_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export CITYAPI_OPEN311_API_KEY CITYAPI_OPEN311_API_KEYS="${CITYAPI_OPEN311_API_KEYS:-$CITYAPI_OPEN311_API_KEY}"
 
 # Speech models: fetched once when absent (make models); offline, the assistant starts without
 # voice input and says so, while written and spoken answers still work.

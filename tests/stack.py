@@ -242,12 +242,13 @@ class Stack:
         self._env = env
         self.cityapi_db_url = f"sqlite:///{workdir}/cityapi.sqlite3"
         self.gateway_db_url = f"sqlite:///{workdir}/gateway.sqlite3"
+        self.open311_key = uuid.uuid4().hex
         self.cityapi = self._service(
             "cityapi",
             free_port(),
             lambda port: [self.app_python, "-m", "cityapi", "serve", "--host", "127.0.0.1",
                           "--port", str(port)],
-            {"DATABASE_URL": self.cityapi_db_url},
+            {"DATABASE_URL": self.cityapi_db_url, "CITYAPI_OPEN311_API_KEYS": self.open311_key},
             "/healthz",
         )  # fmt: skip
         self.actions = self._service(
@@ -255,7 +256,7 @@ class Stack:
             free_port(),
             lambda port: [str(rasa_venv / "bin" / "python"), "-m", "rasa_sdk", "--actions",
                           "actions", "--port", str(port)],
-            {"CITYAPI_URL": self.cityapi.url},
+            {"CITYAPI_URL": self.cityapi.url, "CITYAPI_OPEN311_API_KEY": self.open311_key},
             "/health",
         )  # fmt: skip
         self.rasa_tracker_db_url = f"sqlite:///{workdir}/rasa-tracker.sqlite3"

@@ -428,6 +428,11 @@ async def post_request(request: web.Request) -> web.Response:
         if found is None:
             raise invalid("lat", "This location is not in Rostock; reports are for Rostock only.")
         district, ortsteil = found.district, found.ortsteil
+    elif address is not None:
+        # "Südstadt" or "Dierkow" said instead of a point: the district, when it is only one
+        covered = request.config_dict[DISTRICTS].resolve(address)
+        if covered is not None and len(covered) == 1:
+            district = covered[0]
     description = form.text("description", MAX_DESCRIPTION) or ""
     if service.keyword == "idea" and not description:
         raise invalid("description", "An idea needs a description.")

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Events of the sample are placed around this day, so the event tests know what is on when.
 SAMPLE_TODAY = date(2026, 11, 27)
 WEEKDAYS_OSM = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+OPEN311_KEY = "actions-test-open311-key"
 
 
 def free_port() -> int:
@@ -116,6 +117,7 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'c.sqlite3'}",
         "PYTHONPATH": str(ROOT),
+        "CITYAPI_OPEN311_API_KEYS": OPEN311_KEY,
     }
     geojson = workdir / "test_places.geojson"
     geojson.write_text(
@@ -161,7 +163,7 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def client(cityapi_url: str) -> AsyncIterator[CityApiClient]:
     """A client of the running city data API."""
-    api = CityApiClient.create(CityApiSettings(base_url=cityapi_url))
+    api = CityApiClient.create(CityApiSettings(base_url=cityapi_url, open311_api_key=OPEN311_KEY))
     yield api
     await api.close()
 

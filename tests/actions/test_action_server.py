@@ -69,6 +69,15 @@ def test_the_server_registers_every_action_of_the_contract(action_server: str) -
         "action_change_language",
         "action_clarify",
         "action_reset_search",
+        "action_start_report",
+        "validate_report_form",
+        "action_ask_report_category",
+        "action_ask_report_place",
+        "action_ask_report_support",
+        "action_ask_report_description",
+        "action_ask_report_confirmed",
+        "action_file_report",
+        "action_report_status",
     }
 
 

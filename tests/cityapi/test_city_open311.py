@@ -404,3 +404,13 @@ async def test_fifty_reports_filed_at_once_are_all_kept(
     assert len(ids) == 50
     mine = await _get(api, "/requests.json", api_key=OPEN311_KEY, account_id=account)
     assert sorted(r["description"] for r in mine) == sorted(f"Meldung {n}" for n in range(50))
+
+
+async def test_a_district_named_instead_of_a_point_is_kept_as_the_district(
+    api: TestClient,
+) -> None:
+    form = _form(service_code="idea-district", address_string="KTV", description="Mehr Bänke")
+    body = await _post(api, form, 201)
+    found = await _get(api, f"/requests/{body[0]['service_request_id']}.json", extensions="true")
+    assert found[0]["address"] == "KTV"
+    assert found[0]["extended_attributes"]["district"] == "Kröpeliner-Tor-Vorstadt"

@@ -1,0 +1,103 @@
+"""Barrier reports and ideas through the web chat, the real stack: read back, corrected, filed."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from tests.e2e.helpers import answer_text, city, new_sender
+from tests.stack import Stack
+
+
+def _number(text: str) -> str:
+    found = re.search(r"Ihre Nummer ist (\d+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def _stop(stack: Stack, name: str) -> dict[str, Any]:
+    items = city(stack, "/places", type="public_transport_stop", q=name, limit=1)["items"]
+    assert items, name
+    return dict(items[0])
+
+
+def _file_directly(stack: Stack, code: str, lat: float, lon: float) -> str:
+    """A report another client filed through Open311 (form-encoded, as the standard says)."""
+    form = urllib.parse.urlencode(
+        {"api_key": stack.open311_key, "service_code": code, "lat": lat, "long": lon}
+    ).encode()
+    request = urllib.request.Request(f"{stack.cityapi_url}/open311/v2/requests.json", data=form)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return str(json.loads(response.read())[0]["service_request_id"])
+
+
+def test_a_report_is_read_back_corrected_and_filed_with_a_number(stack: Stack) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "Der Aufzug am Doberaner Platz ist schon wieder kaputt")
+    assert status == 200, body
+    text = answer_text(body)
+    assert "Doberaner Platz" in text, text
+    assert "Soll ich das so an die Stadt schicken?" in text, text
+    _, body = stack.chat(sender, "nein, der Ort stimmt nicht")
+    assert "Wo ist das?" in answer_text(body), answer_text(body)
+    _, body = stack.chat(sender, "Holbeinplatz")
+    text = answer_text(body)
+    assert "Holbeinplatz" in text, text
+    assert "Aufzug" in text, text
+    _, body = stack.chat(sender, "ja, bitte abschicken")
+    number = _number(answer_text(body))
+    report = city(stack, f"/open311/v2/requests/{number}.json", extensions="true")[0]
+    assert report["service_code"] == "barrier-lift"
+    holbein = _stop(stack, "Holbeinplatz")
+    assert abs(report["lat"] - holbein["lat"]) < 1e-4
+    assert report["status"] == "open"
+    # and the citizen can ask about it later
+    _, body = stack.chat(sender, f"Gibt es Neues zu {number}?")
+    assert f"Meldung {number}" in answer_text(body), answer_text(body)
+    assert "eingegangen" in answer_text(body)
+
+
+def test_a_barrier_reported_nearby_is_supported_instead_of_filed_twice(stack: Stack) -> None:
+    steintor = _stop(stack, "Steintor")
+    existing = _file_directly(stack, "barrier-signal", steintor["lat"], steintor["lon"])
+    sender = new_sender()
+    _, body = stack.chat(sender, "Die Ampel an der Haltestelle Steintor piept nicht")
+    text = answer_text(body)
+    assert "Das wurde schon gemeldet" in text, text
+    _, body = stack.chat(sender, "ja")
+    assert f"Meldung {existing}" in answer_text(body), answer_text(body)
+    report = city(stack, f"/open311/v2/requests/{existing}.json", extensions="true")[0]
+    assert report["extended_attributes"]["votes"] == 1
+    mine = city(
+        stack, "/open311/v2/requests.json", api_key=stack.open311_key,
+        account_id=stack.person_id("web", sender),
+    )  # fmt: skip
+    assert mine == []
+
+
+def test_an_idea_for_a_district_reaches_the_city(stack: Stack) -> None:
+    sender = new_sender()
+    _, body = stack.chat(sender, "Es wäre schön, wenn es in Toitenwinkel einen Bolzplatz gäbe")
+    text = answer_text(body)
+    assert "Ihre Idee für" in text, text
+    assert "Toitenwinkel" in text, text
+    _, body = stack.chat(sender, "ja")
+    number = _number(answer_text(body))
+    idea = city(stack, f"/open311/v2/requests/{number}.json", extensions="true")[0]
+    assert idea["service_code"].startswith("idea-")
+    assert "Bolzplatz" in idea["description"]
+
+
+def test_cancelling_a_report_sends_nothing(stack: Stack) -> None:
+    sender = new_sender()
+    stack.chat(sender, "Am Neuen Markt fehlt eine Rampe")
+    _, body = stack.chat(sender, "abbrechen")
+    assert "nichts abgeschickt" in answer_text(body), answer_text(body)
+    mine = city(
+        stack, "/open311/v2/requests.json", api_key=stack.open311_key,
+        account_id=stack.person_id("web", sender),
+    )  # fmt: skip
+    assert mine == []

@@ -93,6 +93,11 @@ def import_sample(
     shift = (today - date.fromisoformat(manifest["anchor_date"])).days // 7 * 7
     reports = []
     for entry in manifest["files"]:
+        if entry["kind"] == "oparl":
+            from cityapi.importers.oparl_runner import import_oparl_sample
+
+            reports.extend(import_oparl_sample(database_url, data_dir, districts, today))
+            continue
         reports.append(
             run_import(
                 database_url,

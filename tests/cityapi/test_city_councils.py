@@ -57,6 +57,18 @@ def _meeting_names(url: str) -> dict[str, str]:
     return found
 
 
+def test_the_19_ortsbeirat_areas_cover_every_ortsteil_once(
+    areas: CouncilAreas, districts: DistrictRegistry
+) -> None:
+    assert len(areas.areas) == 19
+    covered = [o for area in areas.areas for o in area.ortsteile]
+    every = [o for sb in districts.stadtbereiche for o in sb.ortsteile]
+    assert sorted(covered) == sorted(every)
+    assert areas.match("OBR Dierkow-Ost/Dierkow-West") is areas.match("Dierkow-Ost/Dierkow-West")
+    assert areas.match("Ortsbeirat Toitenwinkel") is not None
+    assert areas.match("Ortsbeirat Atlantis") is None
+
+
 async def test_import_walks_paged_lists_embedded_and_linked_objects(
     standin: OParlStandIn, databases: DatabaseFactory, areas: CouncilAreas
 ) -> None:

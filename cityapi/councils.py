@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, RowMapping, and_, case, func, select
 
 from cityapi.db import Database
-from cityapi.events import _iso
+from cityapi.events import berlin_iso
 from cityapi.schema import agenda_items, councils, meetings
 from cityapi.text import search_words
 
@@ -72,8 +72,8 @@ def meeting_json(row: RowMapping, agenda: list[dict[str, Any]] | None) -> dict[s
             "short_name": row["council_short_name"],
         },
         "name": row["name"],
-        "start": _iso(row["start_at"]),
-        "end": _iso(row["end_at"]),
+        "start": berlin_iso(row["start_at"]),
+        "end": berlin_iso(row["end_at"]),
         "location": {
             "name": row["location_name"],
             "address": row["location_address"],
@@ -85,7 +85,7 @@ def meeting_json(row: RowMapping, agenda: list[dict[str, Any]] | None) -> dict[s
         "state": row["state"],
         "web": row["web"],
         "oparl_id": row["oparl_id"],
-        "modified": _iso(row["modified"]),
+        "modified": berlin_iso(row["modified"]),
     }
     if agenda is not None:
         body["agenda"] = agenda

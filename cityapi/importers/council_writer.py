@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, select
 
 from cityapi.importers.oparl import CouncilRecord, Harvest, MeetingRecord
 from cityapi.importers.records import ImportReport
-from cityapi.importers.writer import _differs
+from cityapi.importers.writer import differs
 from cityapi.schema import agenda_items, councils, meetings
 from cityapi.text import fold
 
@@ -60,7 +60,7 @@ def write_councils(
         if old is None:
             conn.execute(councils.insert().values(**values, updated_at=now))
             report.created += 1
-        elif any(_differs(old[k], values[k]) for k in values):
+        elif any(differs(old[k], values[k]) for k in values):
             conn.execute(
                 councils.update().where(councils.c.id == old["id"]).values(**values, updated_at=now)
             )
@@ -134,7 +134,7 @@ def write_meetings(
             assert inserted is not None
             meeting_id = int(inserted[0])
             report.created += 1
-        elif any(_differs(old[k], values[k]) for k in values) or agendas.get(old["id"], []) != rows:
+        elif any(differs(old[k], values[k]) for k in values) or agendas.get(old["id"], []) != rows:
             meeting_id = old["id"]
             conn.execute(
                 meetings.update()

@@ -74,10 +74,13 @@ async def test_import_walks_paged_lists_embedded_and_linked_objects(
 ) -> None:
     url = databases.new("sqlite")
     del standin.meeting(1)["start"]  # a meeting without its start cannot be scheduled
+    linked = standin.meeting(OBR_MEETINGS)["agendaItem"]
+    linked.append(linked[0] + "-gone")  # a linked agenda item the server cannot find
     found, held = await import_oparl_http(url, standin.system_url, areas)
     assert (found.read, found.created, found.skipped) == (22, 22, 0)  # the Fraktion is left out
     assert (held.read, held.created, held.skipped) == (63, 62, 1)
     assert any("start is missing" in p for p in held.problems)
+    assert any("-gone: HTTP 404" in p for p in held.problems)
     pages = {
         u.query.get("page") for u in standin.requests if str(u).startswith(standin.meetings_url)
     }
@@ -151,6 +154,15 @@ async def test_cli_imports_an_oparl_system_url(standin: OParlStandIn, tmp_path: 
         out, err = await asyncio.wait_for(proc.communicate(), 120)
         assert proc.returncode == 0, err.decode()
     assert "meetings: read 63, created 63" in out.decode()
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "cityapi", "import", "oparl", standin.system_url + "-gone",
+        cwd=REPO_ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 1
+    assert "nothing was changed" in err.decode()
+    assert "HTTP 404" in err.decode()
 
 
 # The endpoints, on the shared sample (SQLite and PostgreSQL)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from cityapi.importers.oparl import CouncilRecord, Harvest, MeetingRecord
+from cityapi.importers.oparl_records import CouncilRecord, Harvest, MeetingRecord
 from cityapi.importers.records import ImportReport
 from cityapi.importers.writer import differs
 from cityapi.schema import agenda_items, councils, meetings

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from cityapi.hours import BERLIN
-from cityapi.importers.oparl import moment
+from cityapi.importers.oparl_records import moment
 from cityapi.importers.oparl_sample import SAMPLE_FILE, SampleOParl
 from cityapi.settings import REPO_ROOT
 

@@ -68,6 +68,11 @@ class SampleOParl:
         for body in self.bodies:
             found[str(body["organization"])] = self.organizations
             found[str(body["meeting"])] = self.meetings
+        for org in self.organizations:  # each Organization's own list of its meetings
+            if isinstance(org.get("meeting"), str):
+                found[org["meeting"]] = [
+                    m for m in self.meetings if org["id"] in m.get("organization", [])
+                ]
         return found
 
     def objects(self) -> dict[str, dict[str, Any]]:

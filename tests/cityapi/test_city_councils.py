@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient
 from sqlalchemy import create_engine, func, select
 
@@ -91,6 +92,12 @@ async def test_import_walks_paged_lists_embedded_and_linked_objects(
     assert _count(url, agenda_items) == (57 - 1) * 6 + 19 - 7 + 2 * 3 + 4 * 2
     assert _count(url, meetings, meetings.c.location_name == "Rathaus, Bürgerschaftssaal") == 6
     assert _count(url, councils, councils.c.ortsteile == "") == 3  # Bürgerschaft, 2 committees
+
+    org = standin.sample.organizations[0]
+    async with ClientSession() as session, session.get(org["meeting"]) as resp:
+        own = (await resp.json())["data"]
+    assert {m["organization"][0] for m in own} == {org["id"]}
+    assert len(own) == 3
 
     again, held_again = await import_oparl_http(url, standin.system_url, areas)
     assert any("modified_since" in u.query for u in standin.requests)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import datetime
@@ -23,14 +24,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="create or upgrade the database schema (Alembic)")
-    imp = sub.add_parser("import", help="import data: sample | toiletten | geojson | ical | jsonld")
-    imp.add_argument("kind", choices=["sample", "toiletten", "geojson", "ical", "jsonld"])
-    imp.add_argument("file", nargs="?", type=Path, help="the file to import (not for sample)")
+    imp = sub.add_parser(
+        "import", help="import data: sample | toiletten | geojson | ical | jsonld | oparl"
+    )
+    imp.add_argument("kind", choices=["sample", "toiletten", "geojson", "ical", "jsonld", "oparl"])
+    imp.add_argument(
+        "file", nargs="?", help="the file to import, or for oparl the System URL (not for sample)"
+    )
     imp.add_argument("--type", dest="place_type", help="place type of a GeoJSON file")
     imp.add_argument(
         "--source", help="source name stored with each record (default from kind and file)"
     )
     imp.add_argument("--today", help="sample only: the day events are placed around (YYYY-MM-DD)")
+    imp.add_argument(
+        "--full",
+        action="store_true",
+        help="oparl only: read everything, not only changes, and remove what is no longer listed",
+    )
     serve = sub.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", help="default CITYAPI_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, help="default CITYAPI_PORT or 8000")
@@ -40,13 +50,14 @@ def _parser() -> argparse.ArgumentParser:
 def _print_report(report: ImportReport) -> None:
     print(report.summary())
     for problem in report.problems[:50]:
-        print(f"  skipped {problem}")
+        print(f"  {problem}")
     if len(report.problems) > 50:
         print(f"  … and {len(report.problems) - 50} more")
 
 
 def _import(settings: CityApiSettings, args: argparse.Namespace) -> int:
     from cityapi.districts import DistrictRegistry
+    from cityapi.importers.oparl_runner import import_oparl_http, load_areas
     from cityapi.importers.runner import import_sample, run_import
 
     districts = DistrictRegistry.load(settings.data_dir / "districts")
@@ -58,6 +69,18 @@ def _import(settings: CityApiSettings, args: argparse.Namespace) -> int:
                 else datetime.now(BERLIN).date()
             )
             reports = import_sample(settings.database_url, settings.data_dir, districts, today)
+        elif args.kind == "oparl":
+            if not args.file or not args.file.startswith(("http://", "https://")):
+                print("import oparl needs the OParl System URL (http or https)", file=sys.stderr)
+                return 2
+            reports = asyncio.run(
+                import_oparl_http(
+                    settings.database_url,
+                    args.file,
+                    load_areas(settings.data_dir, districts),
+                    full=args.full,
+                )
+            )
         else:
             if args.file is None:
                 print(f"import {args.kind} needs a file", file=sys.stderr)
@@ -66,7 +89,7 @@ def _import(settings: CityApiSettings, args: argparse.Namespace) -> int:
                 run_import(
                     settings.database_url,
                     args.kind,
-                    args.file,
+                    Path(args.file),
                     districts,
                     source=args.source,
                     place_type=args.place_type,

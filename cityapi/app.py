@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from cityapi.councils import CouncilStore, MeetingFilter
 from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
 from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
@@ -20,26 +21,30 @@ from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
 from cityapi.params import (
     ASCII_INTEGER,
+    COUNCILS_PARAMS,
     EVENTS_PARAMS,
     LOCATE_PARAMS,
     MAX_LIMIT,
     MAX_OFFSET,
+    MEETINGS_PARAMS,
     NO_PARAMS,
     PLACE_PARAMS,
     PLACES_PARAMS,
     Query,
 )
 from cityapi.places import PlaceFilter, PlaceStore
-from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
+from cityapi.schema import COUNCIL_KINDS, EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
 from cityapi.settings import CityApiSettings
 
 log = logging.getLogger(__name__)
 
 PLACES = web.AppKey("places", PlaceStore)
 EVENTS = web.AppKey("events", EventStore)
+COUNCILS = web.AppKey("councils", CouncilStore)
 
 MAX_ID = 2**31 - 1
 MAX_EVENT_WINDOW = timedelta(days=366)
+MEETING_WINDOW = timedelta(days=90)
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -168,12 +173,7 @@ async def get_place(request: web.Request) -> web.Response:
 async def list_events(request: web.Request) -> web.Response:
     """GET /events."""
     query = Query.of(request, EVENTS_PARAMS)
-    start = query.moment("from") or datetime.now(UTC)
-    end = query.moment("to") or start + timedelta(days=30)
-    if end <= start:
-        raise invalid("to", "Parameter 'to' must be after 'from'.")
-    if end - start > MAX_EVENT_WINDOW:
-        raise invalid("to", "The time window must not be longer than 366 days.")
+    start, end = _window(query, timedelta(days=30))
     limit, offset = _paging(query)
     districts = _districts(request, query)
     f = EventFilter(
@@ -226,6 +226,83 @@ async def locate_district(request: web.Request) -> web.Response:
     return _json({"district": found.district, "code": found.code, "ortsteil": found.ortsteil})
 
 
+def _window(query: Query, default: timedelta) -> tuple[datetime, datetime]:
+    start = query.moment("from") or datetime.now(UTC)
+    end = query.moment("to") or start + default
+    if end <= start:
+        raise invalid("to", "Parameter 'to' must be after 'from'.")
+    if end - start > MAX_EVENT_WINDOW:
+        raise invalid("to", "The time window must not be longer than 366 days.")
+    return start, end
+
+
+async def list_councils(request: web.Request) -> web.Response:
+    """GET /councils: all councils, those of a district, or the Ortsbeirat of a point."""
+    query = Query.of(request, COUNCILS_PARAMS)
+    point = query.has("lat") or query.has("lon")
+    if point and query.has("district"):
+        raise invalid("district", "Give either 'district' or 'lat' and 'lon', not both.")
+    kind = query.choice("kind", COUNCIL_KINDS)
+    districts = _districts(request, query)
+    store = request.app[COUNCILS]
+    items = await store.all()
+    located: dict[str, str] | None = None
+    if point:
+        lat, lon = query.number("lat", -90, 90), query.number("lon", -180, 180)
+        found = request.app[DISTRICTS].locate(lat, lon)
+        if found is None:
+            raise ApiError(404, "not_found", "This point is not in Rostock.", None)
+        located = {"district": found.district, "ortsteil": found.ortsteil}
+        items = [c for c in items if found.ortsteil in c["ortsteile"]]
+    if districts is not None:
+        items = [c for c in items if set(c["districts"]) & set(districts)]
+    if kind is not None:
+        items = [c for c in items if c["kind"] == kind]
+    following = await store.next_meetings([c["id"] for c in items], datetime.now(UTC))
+    for council in items:
+        council["next_meeting"] = following.get(council["id"])
+    body: dict[str, Any] = {"items": items, "total": len(items), "limit": len(items), "offset": 0}
+    if districts is not None:
+        body["districts"] = list(districts)
+    if located is not None:
+        body["location"] = located
+    return _json(body)
+
+
+async def get_council(request: web.Request) -> web.Response:
+    """GET /councils/{id}: one council with its next meetings and their agendas."""
+    council_id = _id(request)
+    Query.of(request, NO_PARAMS)
+    item = await request.app[COUNCILS].get(council_id, datetime.now(UTC))
+    if item is None:
+        raise ApiError(404, "not_found", f"There is no council with id {council_id}.", "id")
+    return _json(item)
+
+
+async def list_meetings(request: web.Request) -> web.Response:
+    """GET /meetings: meetings starting in a time window, with their agendas."""
+    query = Query.of(request, MEETINGS_PARAMS)
+    start, end = _window(query, MEETING_WINDOW)
+    limit, offset = _paging(query)
+    districts = _districts(request, query)
+    store = request.app[COUNCILS]
+    council_ids: tuple[int, ...] | None = None
+    if query.has("council") or districts is not None:
+        every = await store.all()
+        chosen = every
+        if query.has("council"):
+            wanted = query.integer("council", 0, 1, MAX_ID)
+            chosen = [c for c in every if c["id"] == wanted]
+            if not chosen:
+                raise invalid("council", f"There is no council with id {wanted}; see /councils.")
+        if districts is not None:
+            chosen = [c for c in chosen if set(c["districts"]) & set(districts)]
+        council_ids = tuple(c["id"] for c in chosen)
+    f = MeetingFilter(start, end, council_ids, query.text("q"), limit, offset)
+    items, total = await store.meetings(f)
+    return _page(items, total, limit, offset, districts)
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     # The holiday calendar builds each year's dates on first use; do it before the first request.
@@ -236,6 +313,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[DATABASE] = db
     app[PLACES] = PlaceStore(db)
     app[EVENTS] = EventStore(db)
+    app[COUNCILS] = CouncilStore(db)
     app[HEALTH] = HealthCheck(db)
     yield
     await db.dispose()
@@ -251,6 +329,9 @@ ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/districts", list_districts),
     ("GET", "/districts/locate", locate_district),
     *STAFF_ROUTES,
+    ("GET", "/councils", list_councils),
+    ("GET", "/councils/{id}", get_council),
+    ("GET", "/meetings", list_meetings),
 )
 OPEN311_PREFIX = "/open311/v2"
 

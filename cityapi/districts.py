@@ -149,6 +149,11 @@ class DistrictRegistry:
         single = self.normalise(name)
         return (single,) if single is not None else None
 
+    def stadtbereich_of(self, ortsteil: str) -> str | None:
+        """The Stadtbereich an Ortsteil (exact name) belongs to; None if unknown."""
+        found = self._ortsteil_to_bereich.get(ortsteil)
+        return found[0] if found else None
+
     def code_of(self, stadtbereich: str) -> str:
         """The letter code of a Stadtbereich name."""
         return next(sb.code for sb in self.stadtbereiche if sb.name == stadtbereich)

@@ -31,7 +31,8 @@ class EventFilter:
     offset: int = 0
 
 
-def _iso(moment: datetime | None) -> str | None:
+def berlin_iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in Rostock's time, with its offset; None stays None."""
     return None if moment is None else moment.astimezone(BERLIN).isoformat()
 
 
@@ -40,8 +41,8 @@ def event_json(row: RowMapping) -> dict[str, Any]:
     return {
         "id": row["id"],
         "name": row["name"],
-        "start": _iso(row["start_at"]),
-        "end": _iso(row["end_at"]),
+        "start": berlin_iso(row["start_at"]),
+        "end": berlin_iso(row["end_at"]),
         "place_id": row["place_id"],
         "location_name": row["location_name"],
         "address": row["address"],

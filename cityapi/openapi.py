@@ -6,8 +6,16 @@ from functools import cache
 from typing import Any
 
 from cityapi.open311.openapi import SECURITY_SCHEMES, open311_paths
-from cityapi.params import EVENTS_PARAMS, LOCATE_PARAMS, PLACE_PARAMS, PLACES_PARAMS, Param
-from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
+from cityapi.params import (
+    COUNCILS_PARAMS,
+    EVENTS_PARAMS,
+    LOCATE_PARAMS,
+    MEETINGS_PARAMS,
+    PLACE_PARAMS,
+    PLACES_PARAMS,
+    Param,
+)
+from cityapi.schema import COUNCIL_KINDS, EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
 
 _NULL_STR = {"type": ["string", "null"]}
 _NULL_BOOL = {"type": ["boolean", "null"]}
@@ -204,6 +212,106 @@ _SCHEMAS: dict[str, Any] = {
             "ortsteil": {"type": "string"},
         },
     },
+    "AgendaItem": {
+        "type": "object",
+        "properties": {
+            "number": _NULL_STR,
+            "title": {"type": "string"},
+            "public": {**_NULL_BOOL, "description": "null when the source does not say"},
+        },
+    },
+    "Meeting": {
+        "type": "object",
+        "description": "A council meeting, read from OParl 1.1 Meeting, Location and AgendaItem.",
+        "required": ["id", "council", "name", "start", "cancelled"],
+        "properties": {
+            "id": {"type": "integer"},
+            "council": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "short_name": _NULL_STR,
+                },
+            },
+            "name": {"type": "string"},
+            "start": {"type": "string", "format": "date-time"},
+            "end": {**_NULL_STR, "format": "date-time"},
+            "location": {
+                "type": "object",
+                "properties": {
+                    "name": _NULL_STR,
+                    "address": _NULL_STR,
+                    "wheelchair": {"type": "string", "enum": list(WHEELCHAIR_VALUES)},
+                    "accessibility_notes": _NULL_STR,
+                },
+            },
+            "public": {
+                **_NULL_BOOL,
+                "description": "true when any agenda item is public; null when unknown",
+            },
+            "cancelled": {"type": "boolean"},
+            "state": _NULL_STR,
+            "web": _NULL_STR,
+            "oparl_id": {"type": "string"},
+            "modified": {**_NULL_STR, "format": "date-time"},
+            "agenda": {
+                "type": "array",
+                "items": _ref("AgendaItem"),
+                "description": "Not in a council's `next_meeting`.",
+            },
+        },
+    },
+    "Council": {
+        "type": "object",
+        "description": "An Ortsbeirat, the Bürgerschaft or one of its committees (OParl "
+        "Organization), with the area an Ortsbeirat serves and its Ortsamt.",
+        "required": ["id", "kind", "name", "districts", "ortsteile", "office"],
+        "properties": {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": list(COUNCIL_KINDS)},
+            "name": {"type": "string"},
+            "short_name": _NULL_STR,
+            "districts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Stadtbereiche of an Ortsbeirat's area (empty for others)",
+            },
+            "ortsteile": {"type": "array", "items": {"type": "string"}},
+            "office": {
+                "type": "object",
+                "description": "The Ortsamt that serves the council",
+                "properties": {
+                    "name": _NULL_STR,
+                    "address": _NULL_STR,
+                    "phone": _NULL_STR,
+                    "email": _NULL_STR,
+                    "url": _NULL_STR,
+                },
+            },
+            "web": _NULL_STR,
+            "oparl_id": {"type": "string"},
+            "next_meeting": {
+                "anyOf": [_ref("Meeting"), {"type": "null"}],
+                "description": "In lists: the next meeting that is not cancelled.",
+            },
+        },
+    },
+    "CouncilDetail": {
+        "allOf": [
+            _ref("Council"),
+            {
+                "type": "object",
+                "properties": {
+                    "next_meetings": {
+                        "type": "array",
+                        "items": _ref("Meeting"),
+                        "description": "The next five meetings (cancelled ones flagged).",
+                    }
+                },
+            },
+        ]
+    },
 }
 
 
@@ -258,6 +366,50 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {**_ok(_ref("Location")), **_errors(400, 404)},
             }
         },
+        "/councils": {
+            "get": {
+                "summary": "Councils: the Ortsbeiräte (by district or by a point), Bürgerschaft "
+                "and committees",
+                "parameters": _query(COUNCILS_PARAMS),
+                "responses": {
+                    **_ok(
+                        {
+                            "allOf": [
+                                _page("Council"),
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "location": {
+                                            "type": "object",
+                                            "description": "With `lat`/`lon`: where the point is",
+                                            "properties": {
+                                                "district": {"type": "string"},
+                                                "ortsteil": {"type": "string"},
+                                            },
+                                        }
+                                    },
+                                },
+                            ]
+                        }
+                    ),
+                    **_errors(400, 404, 413, 503),
+                },
+            }
+        },
+        "/councils/{id}": {
+            "get": {
+                "summary": "One council with its next meetings and their agendas",
+                "parameters": [_ID],
+                "responses": {**_ok(_ref("CouncilDetail")), **_errors(400, 404, 503)},
+            }
+        },
+        "/meetings": {
+            "get": {
+                "summary": "Council meetings starting in a time window, with their agendas",
+                "parameters": _query(MEETINGS_PARAMS),
+                "responses": {**_ok(_page("Meeting")), **_errors(400, 413, 503)},
+            }
+        },
         **open311_paths(),
     }
     return {
@@ -265,7 +417,8 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "Smile City Rostock city data API",
             "version": "1.0.0",
-            "description": "Places, events and districts of Rostock, and citizens' reports and "
+            "description": "Places, events, districts and councils of Rostock, and citizens' "
+            "reports and "
             "ideas through Open311 GeoReport v2 (under /open311/v2, with that standard's error "
             'lists). Other errors: {"error": {"code", "message", "parameter"}}.',
             "license": {"name": "MIT", "identifier": "MIT"},

@@ -14,7 +14,7 @@ from multidict import MultiMapping
 
 from cityapi.errors import ApiError, invalid
 from cityapi.hours import BERLIN
-from cityapi.schema import EVENT_CATEGORIES, PLACE_TYPES
+from cityapi.schema import COUNCIL_KINDS, EVENT_CATEGORIES, PLACE_TYPES
 
 ASCII_INTEGER = re.compile(r"[0-9]{1,18}")
 # Times asked about: wide enough for any real question, narrow enough for the calendar maths
@@ -136,6 +136,41 @@ LOCATE_PARAMS: tuple[Param, ...] = (
         {"type": "number", "minimum": -180, "maximum": 180},
         required=True,
     ),
+)
+COUNCILS_PARAMS: tuple[Param, ...] = (
+    Param("kind", "Kind of council.", {"type": "string", "enum": list(COUNCIL_KINDS)}),
+    _DISTRICT,
+    Param(
+        "lat",
+        "Latitude (WGS84), with `lon`: the Ortsbeirat whose area holds the point.",
+        {"type": "number", "minimum": -90, "maximum": 90},
+    ),
+    Param(
+        "lon",
+        "Longitude (WGS84), with `lat`.",
+        {"type": "number", "minimum": -180, "maximum": 180},
+    ),
+)
+MEETINGS_PARAMS: tuple[Param, ...] = (
+    Param("council", "Council id (see /councils).", {"type": "integer", "minimum": 1}),
+    _DISTRICT,
+    Param(
+        "from",
+        "ISO 8601: meetings starting at or after (default: now)." + _MOMENT_NOTE,
+        _MOMENT,
+    ),
+    Param(
+        "to",
+        "ISO 8601: meetings starting before (default: from + 90 days); after `from`."
+        + _MOMENT_NOTE,
+        _MOMENT,
+    ),
+    Param(
+        "q",
+        "Free text over the meeting's name and agenda item titles.",
+        {"type": "string", "maxLength": MAX_TEXT},
+    ),
+    *_PAGING,
 )
 NO_PARAMS: tuple[Param, ...] = ()
 

@@ -142,3 +142,77 @@ events = Table(
     Index("ix_events_start", "start_at"),
     Index("ix_events_district", "district"),
 )
+
+COUNCIL_KINDS = ("ortsbeirat", "buergerschaft", "committee")
+
+# Councils (Gremien) from the council information system (OParl): the 19 Ortsbeiräte, the
+# Bürgerschaft and its committees. An Ortsbeirat's area is kept as Ortsteile and Stadtbereiche
+# (";"-separated; twenty rows are read whole, so no join table is needed).
+councils = Table(
+    "councils",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("oparl_id", String(500), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("short_name", String(100)),
+    Column("districts", Text, nullable=False, default=""),
+    Column("ortsteile", Text, nullable=False, default=""),
+    Column("office_name", String(200)),
+    Column("office_address", String(300)),
+    Column("office_phone", String(64)),
+    Column("office_email", String(200)),
+    Column("office_url", String(500)),
+    Column("web", String(500)),
+    Column("modified", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("oparl_id", name="uq_councils_oparl_id"),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("oparl_id", String(500), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("council_id", Integer, ForeignKey("councils.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("start_at", UTCDateTime, nullable=False),
+    Column("end_at", UTCDateTime),
+    Column("location_name", String(300)),
+    Column("location_address", String(300)),
+    Column("wheelchair", String(8), nullable=False, default="unknown"),
+    Column("accessibility_notes", Text),
+    Column("public", Boolean),
+    Column("cancelled", Boolean, nullable=False, default=False),
+    Column("state", String(64)),
+    Column("web", String(500)),
+    Column("modified", UTCDateTime),
+    Column("search_text", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("oparl_id", name="uq_meetings_oparl_id"),
+    Index("ix_meetings_council_start", "council_id", "start_at"),
+    Index("ix_meetings_start", "start_at"),
+)
+
+agenda_items = Table(
+    "agenda_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("oparl_id", String(500)),
+    Column("number", String(32)),
+    Column("title", Text, nullable=False),
+    Column("public", Boolean),
+    Column("position", Integer, nullable=False),
+    Index("ix_agenda_items_meeting", "meeting_id", "position"),
+)
+
+# When each OParl system was last imported: the next import asks only for what changed since.
+oparl_imports = Table(
+    "oparl_imports",
+    metadata,
+    Column("source", String(500), primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+)

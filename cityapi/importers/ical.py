@@ -1,12 +1,13 @@
-"""iCalendar feeds (RFC 5545) of events."""
+"""iCalendar feeds (RFC 5545) of events; recurring ones (RRULE, RDATE, EXDATE) as occurrences."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import recurring_ical_events
 from icalendar import Calendar
 
 from cityapi.hours import BERLIN
@@ -14,6 +15,11 @@ from cityapi.importers import values as v
 from cityapi.importers.records import EventRecord, ImportFileError, RowError
 
 Parsed = tuple[str, EventRecord | RowError]
+
+# Occurrences of a series are kept from a month back to a year ahead of the import.
+LOOK_BACK = timedelta(days=31)
+LOOK_AHEAD = timedelta(days=366)
+MAX_OCCURRENCES = 1000  # per series: an hourly rule must not flood the events table
 
 
 def _moment(prop: Any, what: str) -> datetime:
@@ -27,21 +33,71 @@ def _moment(prop: Any, what: str) -> datetime:
     raise RowError(f"{what} is not a date")
 
 
-def read_ical(path: Path, source: str) -> Iterator[Parsed]:
-    """The VEVENTs of a feed (UID, SUMMARY, DTSTART, DTEND, LOCATION, GEO, CATEGORIES, X-…)."""
+def read_ical(
+    path: Path, source: str, window: tuple[datetime, datetime] | None = None
+) -> Iterator[Parsed]:
+    """The VEVENTs of a feed (UID, SUMMARY, DTSTART, DTEND, LOCATION, GEO, CATEGORIES, X-…).
+
+    A recurring event becomes one record per occurrence inside `window` (default: a month back to
+    a year ahead), each with the source id `UID#<start in UTC>`; changed occurrences (RECURRENCE-ID)
+    and EXDATEs are honoured, in the event's own time zone across daylight-saving changes.
+    """
     try:
         calendar = Calendar.from_ical(path.read_bytes())
     except (OSError, ValueError, IndexError, KeyError) as exc:
         raise ImportFileError(f"{path.name} is not an iCalendar file: {exc}") from exc
     if not isinstance(calendar, Calendar):
         raise ImportFileError(f"{path.name} is not an iCalendar file")
-    for index, component in enumerate(calendar.walk("VEVENT")):
+    components = list(calendar.walk("VEVENT"))
+    series = {
+        str(c.get("UID"))
+        for c in components
+        if c.get("UID") and (c.get("RRULE") is not None or c.get("RDATE") is not None)
+    }
+    for index, component in enumerate(components):
         uid = str(component.get("UID") or "")
+        if uid in series:
+            continue
         where = f"VEVENT {index}" + (f" ({uid[:60]})" if uid else "")
         try:
             yield where, _event(component, source)
         except (RowError, ValueError, TypeError) as exc:
             yield where, exc if isinstance(exc, RowError) else RowError(str(exc))
+    if series:
+        now = datetime.now(UTC)
+        start, end = window or (now - LOOK_BACK, now + LOOK_AHEAD)
+        for uid in sorted(series):
+            yield from _occurrences(calendar, uid, source, start, end)
+
+
+def _occurrences(
+    calendar: Calendar, uid: str, source: str, start: datetime, end: datetime
+) -> Iterator[Parsed]:
+    """One series expanded, on a calendar of its own so that a broken rule spoils only it."""
+    single = Calendar()
+    for timezone in calendar.walk("VTIMEZONE"):
+        single.add_component(timezone)
+    for component in calendar.walk("VEVENT"):
+        if str(component.get("UID") or "") == uid:
+            single.add_component(component)
+    where = f"VEVENT series ({uid[:60]})"
+    try:
+        occurrences = recurring_ical_events.of(single).between(start, end)
+    except Exception as exc:  # the library raises its own and dateutil's errors for bad rules
+        yield where, RowError(f"its recurrence cannot be expanded: {exc}")
+        return
+    for count, occurrence in enumerate(occurrences):
+        if count == MAX_OCCURRENCES:
+            yield where, RowError(f"more than {MAX_OCCURRENCES} occurrences; the rest is left out")
+            return
+        try:
+            record = _event(occurrence, source)
+        except (RowError, ValueError, TypeError) as exc:
+            yield where, exc if isinstance(exc, RowError) else RowError(str(exc))
+            continue
+        moment = _moment(occurrence.get("RECURRENCE-ID") or occurrence.get("DTSTART"), "DTSTART")
+        record.source_id = f"{uid[:180]}#{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        yield f"{where} at {record.start.isoformat()}", record
 
 
 def _event(component: Any, source: str) -> EventRecord:

@@ -73,16 +73,22 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    removed: int = 0
     problems: list[str] = field(default_factory=list)
 
     def skip(self, where: str, reason: str) -> None:
         """Count a bad row and remember why."""
         self.skipped += 1
-        self.problems.append(f"{where}: {reason}")
+        self.problems.append(f"skipped {where}: {reason}")
 
     def summary(self) -> str:
         """One line for people."""
         return (
             f"{self.source}: read {self.read}, created {self.created}, updated {self.updated}, "
             f"unchanged {self.unchanged}, skipped {self.skipped}"
+            + (f", removed {self.removed}" if self.removed else "")
         )
+
+    def note(self, where: str, problem: str) -> None:
+        """Remember a problem that did not cost a row (a missing detail, a page that failed)."""
+        self.problems.append(f"{where}: {problem}")

@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 
 from cityapi.districts import DistrictRegistry
 from cityapi.hours import BERLIN
-from cityapi.importers.ical import read_ical
+from cityapi.importers.ical import LOOK_AHEAD, LOOK_BACK, read_ical
 from cityapi.importers.jsonld import read_jsonld
 from cityapi.importers.opendata_hro import read_geojson, read_toiletten_csv
 from cityapi.importers.records import EventRecord, ImportFileError, ImportReport, RowError
@@ -73,7 +73,11 @@ def run_import(
                 assert place_type is not None
                 write_places(conn, read_geojson(path, place_type, source), districts, report)
             elif kind == "ical":
-                write_events(conn, _shift(read_ical(path, source), shift_days), districts, report)
+                # a shifted feed is expanded around the day it will be moved to
+                now = datetime.now(BERLIN) - timedelta(days=shift_days)
+                window = (now - LOOK_BACK, now + LOOK_AHEAD)
+                parsed = _shift(read_ical(path, source, window), shift_days)
+                write_events(conn, parsed, districts, report)
             else:
                 write_events(conn, _shift(read_jsonld(path, source), shift_days), districts, report)
     finally:
@@ -93,6 +97,11 @@ def import_sample(
     shift = (today - date.fromisoformat(manifest["anchor_date"])).days // 7 * 7
     reports = []
     for entry in manifest["files"]:
+        if entry["kind"] == "oparl":
+            from cityapi.importers.oparl_runner import import_oparl_sample
+
+            reports.extend(import_oparl_sample(database_url, data_dir, districts, today))
+            continue
         reports.append(
             run_import(
                 database_url,

@@ -105,7 +105,7 @@ def _upsert(
         if old is None:
             inserts.append({**row, "updated_at": now})
             report.created += 1
-        elif any(_differs(old[k], row[k]) for k in compared):
+        elif any(differs(old[k], row[k]) for k in compared):
             conn.execute(
                 table.update().where(table.c.id == old["id"]).values(**row, updated_at=now)
             )
@@ -116,7 +116,8 @@ def _upsert(
         conn.execute(table.insert(), inserts)
 
 
-def _differs(old: object, new: object) -> bool:
+def differs(old: object, new: object) -> bool:
+    """Whether a stored value and a newly read one differ (floats and times compared as values)."""
     if isinstance(old, float) and isinstance(new, float):
         return abs(old - new) > 1e-9
     if isinstance(old, datetime) and isinstance(new, datetime):

@@ -26,6 +26,8 @@ from shapely.geometry import Point
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+import make_oparl_sample  # noqa: E402  # the sibling script, found because this one runs as a script
+
 from cityapi.districts import DistrictRegistry  # noqa: E402
 
 ANCHOR = date(2026, 1, 5)  # a Monday; offsets below count days from it
@@ -1033,7 +1035,9 @@ def main() -> None:
             "kind": "jsonld",
             "source": "sample:veranstaltungen-jsonld",
         },
+        {"file": "oparl_rostock.json", "kind": "oparl", "source": "sample:oparl"},
     ]
+    make_oparl_sample.main()
     manifest = {
         "note": "SAMPLE DATA for development and tests, not the city's real data. "
         "Made by make_sample.py.",

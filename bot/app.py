@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.assistant.rasa import RasaClient
+from bot.broadcast.districts import load_districts
 from bot.channels import matrix, telegram
 from bot.channels.web.adapter import WebChannel
 from bot.channels.web.limits import WebLimits
@@ -26,10 +27,12 @@ from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
 from bot.core.speech import speech_text
+from bot.core.subscriptions import SubscriptionDesk
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
 from bot.store.people import SqlPersonStore
+from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 from bot.voice import VoicePipeline, build_voice_service
 
@@ -109,6 +112,7 @@ def _core(
                 await pipeline.start()
         voice_service: VoiceService | None = voice if voice is not None else pipeline
         guesser = await asyncio.to_thread(LanguageGuesser)
+        districts = await asyncio.to_thread(load_districts)
         engine = create_engine(settings.database_url)
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=200, keepalive_timeout=30)
         session = aiohttp.ClientSession(connector=connector)
@@ -137,6 +141,7 @@ def _core(
             voice=voice_service,
             speech_text=speech_text,
             personal_data=personal_data,
+            subscriptions=SubscriptionDesk(SqlSubscriptionStore(engine), districts),
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
+from typing import cast
 
 import aiohttp
 from aiohttp import web
 
 from bot.assistant.rasa import RasaClient
+from bot.broadcast.api import ANNOUNCEMENTS, DISTRICTS, SENDER, add_staff_routes
 from bot.broadcast.districts import load_districts
+from bot.broadcast.sender import AnnouncementSender
+from bot.broadcast.settings import BroadcastSettings
+from bot.broadcast.store import AnnouncementStore
 from bot.channels import matrix, telegram
 from bot.channels.web.adapter import WebChannel
 from bot.channels.web.limits import WebLimits
@@ -73,10 +78,13 @@ def create_app(
         return await app[CONVERSATION].handle(msg)
 
     add_routes(app)
+    broadcast = BroadcastSettings.from_env(env)
+    add_staff_routes(app, broadcast)
     # Channels are built now because webhook routes must exist before the app starts.
     app[CHANNELS] = build_channels(env, handler, app)
     app.cleanup_ctx.append(_core(settings, env, voice))
     app.cleanup_ctx.append(_run_channels)
+    app.cleanup_ctx.append(_run_broadcast(broadcast))
     app.on_shutdown.append(_end_event_streams)
     return app
 
@@ -128,6 +136,7 @@ def _core(
         web_channel = WebChannel(people, outbox)
         await web_channel.start()
         app[ENGINE] = engine
+        app[DISTRICTS] = districts
         app[ASSISTANT_READY] = rasa.ready
         app[WEB_CHANNEL] = web_channel
         outbound: dict[ChannelName, OutboundChannel] = {"web": web_channel}
@@ -176,3 +185,28 @@ async def _run_channels(app: web.Application) -> AsyncIterator[None]:
                 await channel.stop()
             except Exception:
                 logger.exception("channel %s did not stop cleanly", channel.name)
+
+
+def _run_broadcast(
+    settings: BroadcastSettings,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        # After the channels: pending deliveries of an earlier run go out once they are up.
+        store = AnnouncementStore(app[ENGINE])
+        outbound: dict[ChannelName, OutboundChannel] = app[OUTBOUND]
+        sender = AnnouncementSender(
+            store,
+            outbound,
+            settings,
+            voice=cast(VoiceService | None, app[VOICE]),
+            speech_text=speech_text,
+        )
+        app[ANNOUNCEMENTS] = store
+        app[SENDER] = sender
+        await sender.start()
+        try:
+            yield
+        finally:
+            await sender.stop()
+
+    return context

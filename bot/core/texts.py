@@ -125,6 +125,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "So steuern Sie das Vorlesen: /voice on, /voice off, /voice faster, /voice slower.",
         "en": "To control reading aloud: /voice on, /voice off, /voice faster, /voice slower.",
     },
+    "announcement_footer": {
+        "de": "Hanse- und Universitätsstadt Rostock · Abbestellen: /unsubscribe",
+        "en": "City of Rostock · To stop these messages: /unsubscribe",
+    },
     "subscribe_usage": {
         "de": "So bekommen Sie Nachrichten der Stadt: /subscribe und der Stadtteil, zum Beispiel "
         "/subscribe Lichtenhagen. Mit einem Thema: /subscribe Lichtenhagen Baustellen. Themen: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,10 +54,10 @@ class Chat:
     def __init__(self, core: Conversation, store: MemoryPersonStore, channel: ChannelName) -> None:
         self.core, self.store, self.channel = core, store, channel
 
-    async def says(self, text: str | None, **fields: object) -> list[str]:
+    async def says(self, text: str | None, **fields: Any) -> list[str]:
         msg = IncomingMessage(
             channel=self.channel, sender_id="s1", chat_id="c1", text=text, **fields
-        )  # type: ignore[arg-type]
+        )
         turn = await self.core.handle(msg)
         return [m.text for m in turn.messages]
 

@@ -132,7 +132,10 @@ def _core(
         )
         people = SqlPersonStore(engine)
         outbox = WebOutbox(engine)
-        personal_data = StoredPersonalData(people, outbox, settings.rasa_tracker_store_url)
+        subscriptions = SqlSubscriptionStore(engine)
+        personal_data = StoredPersonalData(
+            people, outbox, settings.rasa_tracker_store_url, subscriptions
+        )
         web_channel = WebChannel(people, outbox)
         await web_channel.start()
         app[ENGINE] = engine
@@ -150,7 +153,7 @@ def _core(
             voice=voice_service,
             speech_text=speech_text,
             personal_data=personal_data,
-            subscriptions=SubscriptionDesk(SqlSubscriptionStore(engine), districts),
+            subscriptions=SubscriptionDesk(subscriptions, districts),
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",

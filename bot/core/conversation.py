@@ -217,6 +217,8 @@ class Conversation:
                 parts.append(
                     texts.text("deleted_waiting", lang, count=str(erased.waiting_messages))
                 )
+            if erased.subscriptions:
+                parts.append(texts.text("deleted_subscriptions", lang))
             answer = OutgoingMessage(
                 text=texts.text("deleted", lang, removed=texts.word_list(lang, parts))
             )

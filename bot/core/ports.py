@@ -83,6 +83,7 @@ class Erased:
     conversation_events: int  # the assistant's record of the conversation
     settings: bool  # the person record: language, voice settings, offered choices
     waiting_messages: int  # messages kept for the person's next visit
+    subscriptions: int = 0  # announcements they had subscribed to
 
 
 class PersonalData(Protocol):

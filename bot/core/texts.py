@@ -17,10 +17,11 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "delete_ask": {
         "de": "Soll ich alles löschen, was ich über Sie gespeichert habe? Das sind der "
-        "Gesprächsverlauf, Ihre Sprach- und Vorlese-Einstellungen und Nachrichten, die auf Sie "
-        "warten. Das kann man nicht rückgängig machen.",
+        "Gesprächsverlauf, Ihre Sprach- und Vorlese-Einstellungen, Ihre Abos und Nachrichten, "
+        "die auf Sie warten. Das kann man nicht rückgängig machen.",
         "en": "Shall I delete everything I keep about you? That is our conversation, your "
-        "language and reading-aloud settings and messages waiting for you. This cannot be undone.",
+        "language and reading-aloud settings, your subscriptions and messages waiting for "
+        "you. This cannot be undone.",
     },
     "delete_yes": {"de": "Ja, alles löschen", "en": "Yes, delete everything"},
     "delete_no": {"de": "Nein, behalten", "en": "No, keep it"},
@@ -44,6 +45,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "your settings (language, reading aloud)",
     },
     "deleted_conversation": {"de": "unser Gesprächsverlauf", "en": "our conversation"},
+    "deleted_subscriptions": {"de": "Ihre Abos", "en": "your subscriptions"},
     "deleted_waiting": {
         "de": "{count} wartende Nachrichten",
         "en": "{count} waiting messages",

@@ -314,3 +314,15 @@ async def test_telegram_subscribers_get_it_once_through_a_429_and_a_blocked_one_
         # the person who blocked the bot is no longer subscribed
         again = await staff.app[ANNOUNCEMENTS].audience(("Lichtenhagen",), ("construction",))
         assert again.channels["telegram"] == 1
+
+
+async def test_deleting_ones_data_ends_the_subscriptions_and_says_so(staff: TestClient) -> None:
+    await web_chat(staff, "web-anna", "/subscribe Dierkow")
+    await web_chat(staff, "web-anna", "ja")
+    assert "Ihre Abos" in (await web_chat(staff, "web-anna", "/delete"))[0]
+    done = await web_chat(staff, "web-anna", "1")
+    assert "Ihre Abos" in done[0]
+    created = await staff.post(
+        "/api/staff/announcements", json={"text": "Fest", "districts": ["Dierkow"]}, headers=AUTH
+    )
+    assert (await created.json())["recipients"]["web"] == 0

@@ -3,7 +3,9 @@
 `POST /api/staff/announcements` creates one (201 with its recipients per channel),
 `GET /api/staff/announcements/{id}` reports its deliveries, and
 `POST /api/staff/announcements/{id}/approve` lets a second person approve it when
-`STAFF_REQUIRE_APPROVAL` is set. Errors: `{"error": {"code", "message", "field"?}}`.
+`STAFF_REQUIRE_APPROVAL` is set. `POST …/{id}/confirm` is the same for a draft and answers with
+the report for one that is already approved (without required approval, creating it confirms
+it). Errors: `{"error": {"code", "message", "field"?}}`.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def add_staff_routes(app: web.Application, settings: BroadcastSettings) -> None:
     app.router.add_post("/api/staff/announcements", _staff(create_announcement))
     app.router.add_get("/api/staff/announcements/{id}", _staff(show_announcement))
     app.router.add_post("/api/staff/announcements/{id}/approve", _staff(approve_announcement))
+    app.router.add_post("/api/staff/announcements/{id}/confirm", _staff(confirm_announcement))
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> web.Response:
@@ -165,9 +168,20 @@ async def show_announcement(request: web.Request) -> web.Response:
 
 async def approve_announcement(request: web.Request) -> web.Response:
     """A second person approves a draft (`{"approver": "<name>"}`), then it is sent."""
+    return await _approve(request, confirming=False)
+
+
+async def confirm_announcement(request: web.Request) -> web.Response:
+    """Approve a draft like /approve; an announcement already approved stays as it is (200)."""
+    return await _approve(request, confirming=True)
+
+
+async def _approve(request: web.Request, *, confirming: bool) -> web.Response:
     announcement = await _found(request)
     if announcement is None:
         return _error(404, "not_found", "No announcement with this id.")
+    if confirming and announcement.status != "draft":
+        return web.json_response(await _report(request, announcement))
     try:
         body = await _json_body(request)
     except FieldError as exc:

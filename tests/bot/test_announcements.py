@@ -228,6 +228,10 @@ async def test_with_approval_required_only_another_persons_approval_sends(
         )
         assert own.status == 409
         assert (await own.json())["error"]["code"] == "approver_is_author"
+        own_confirm = await staff.post(
+            f"{path}/confirm", json={"approver": "Pressestelle Müller"}, headers=AUTH
+        )
+        assert (await own_confirm.json())["error"]["code"] == "approver_is_author"
         unnamed = await staff.post(f"{path}/approve", json={}, headers=AUTH)
         assert (await unnamed.json())["error"]["field"] == "approver"
         await asyncio.sleep(0.2)  # the sender had its chances: a draft is not sent
@@ -240,6 +244,9 @@ async def test_with_approval_required_only_another_persons_approval_sends(
         assert (await approved.json())["approver"] == "Ortsamt Nord"
         again = await staff.post(f"{path}/approve", json={"approver": "Ortsamt Nord"}, headers=AUTH)
         assert (await again.json())["error"]["code"] == "not_draft"
+        confirmed = await staff.post(f"{path}/confirm", json={}, headers=AUTH)
+        assert confirmed.status == 200  # already approved: confirming changes nothing
+        assert (await confirmed.json())["approver"] == "Ortsamt Nord"
 
         async def arrived() -> bool:
             visit = await staff.get("/api/chat/messages", params={"sender": "web-anna"})

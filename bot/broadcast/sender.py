@@ -37,11 +37,15 @@ STOP_GRACE_S = 10.0
 _MAX_CACHED_VOICES = 64
 
 
-def message_text(announcement: Announcement, claimed: Claimed) -> str:
-    """The text in the person's language: English when they read English and staff wrote it."""
-    lang: Language = "en" if claimed.language == "en" and announcement.text_en else "de"
-    body = announcement.text_en if lang == "en" and announcement.text_en else announcement.text
-    return f"{body}\n\n{texts.text('announcement_footer', lang)}"
+def text_language(announcement: Announcement, person_language: Language) -> Language:
+    """English when the person reads English and staff wrote an English text, else German."""
+    return "en" if person_language == "en" and announcement.text_en else "de"
+
+
+def message_text(announcement: Announcement, language: Language) -> str:
+    """The announcement's text in this language (see `text_language`) with the city's footer."""
+    body = announcement.text_en if language == "en" and announcement.text_en else announcement.text
+    return f"{body}\n\n{texts.text('announcement_footer', language)}"
 
 
 class AnnouncementSender:
@@ -66,6 +70,8 @@ class AnnouncementSender:
         self._task: asyncio.Task[None] | None = None
         self._sends = asyncio.Semaphore(settings.concurrency)
         self._voices: dict[tuple[int, str, int], Audio | None] = {}
+        # One synthesis per announcement, language and rate, however many wait for it.
+        self._voicing = asyncio.Lock()
 
     async def start(self) -> None:
         """Begin sending in the background (pending deliveries of a previous run first)."""
@@ -161,23 +167,27 @@ class AnnouncementSender:
             logger.warning("delivery %s failed for good: %s", claimed.id, reason)
 
     async def _message(self, announcement: Announcement, claimed: Claimed) -> OutgoingMessage:
-        message = OutgoingMessage(text=message_text(announcement, claimed))
+        language = text_language(announcement, claimed.language)
+        message = OutgoingMessage(text=message_text(announcement, language))
         if not claimed.voice_replies or self._voice is None:
             return message
-        key = (announcement.id, claimed.language, claimed.speech_rate)
+        key = (announcement.id, language, claimed.speech_rate)
+        async with self._voicing:
+            audio = await self._voice_note(key, message, language, claimed.speech_rate)
+        return OutgoingMessage(text=message.text, audio=audio) if audio else message
+
+    async def _voice_note(
+        self, key: tuple[int, str, int], message: OutgoingMessage, language: Language, rate: int
+    ) -> Audio | None:
+        assert self._voice is not None  # only called with a voice service
         if key not in self._voices:
             if len(self._voices) >= _MAX_CACHED_VOICES:
                 self._voices.clear()
-            words = (
-                self._speech_text(message, claimed.language) if self._speech_text else message.text
-            )
+            words = self._speech_text(message, language) if self._speech_text else message.text
             try:
-                audio: Audio | None = await self._voice.synthesize(
-                    words, claimed.language, claimed.speech_rate
-                )
+                audio: Audio | None = await self._voice.synthesize(words, language, rate)
             except VoiceError as exc:
-                logger.warning("announcement %s: no voice note (%s)", announcement.id, exc.code)
+                logger.warning("announcement %s: no voice note (%s)", key[0], exc.code)
                 audio = None
             self._voices[key] = audio
-        audio = self._voices[key]
-        return OutgoingMessage(text=message.text, audio=audio) if audio else message
+        return self._voices[key]

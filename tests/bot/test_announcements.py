@@ -186,6 +186,7 @@ async def test_a_subscribed_web_chat_person_sees_the_announcement_at_the_next_vi
     asked = await web_chat(staff, "web-anna", "/subscribe Lichtenhagen Baustellen")
     assert "Baustellen und Verkehr aus Lichtenhagen" in asked[0]
     assert (await web_chat(staff, "web-anna", "Ja"))[0].startswith("Erledigt.")
+    await web_chat(staff, "web-ben", "/voice on", lang="en")  # Ben hears answers
     await web_chat(staff, "web-ben", "/subscribe Lichtenhagen", lang="en")
     await web_chat(staff, "web-ben", "Yes", lang="en")
     await web_chat(staff, "web-cem", "/subscribe Südstadt")  # asked, but never said yes
@@ -198,10 +199,14 @@ async def test_a_subscribed_web_chat_person_sees_the_announcement_at_the_next_vi
         return (await report.json())["status"] == "sent"
 
     await eventually(all_sent)
-    visits = {}
+    visits, audio = {}, {}
     for sender in ("web-anna", "web-ben", "web-cem"):
         visit = await staff.get("/api/chat/messages", params={"sender": sender})
-        visits[sender] = [m["text"] for m in (await visit.json())["messages"]]
+        waiting = (await visit.json())["messages"]
+        visits[sender] = [m["text"] for m in waiting]
+        audio[sender] = [m.get("audio_mime") for m in waiting]
+    assert audio["web-anna"] == [None]
+    assert audio["web-ben"] == ["audio/ogg"]  # also as a voice note, in English
     assert visits["web-anna"][0].startswith(ROAD_WORKS["text"])
     assert visits["web-ben"][0].startswith(ROAD_WORKS["text_en"])
     assert "/unsubscribe" in visits["web-ben"][0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,9 +15,9 @@ import psycopg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.broadcast.sender import AnnouncementSender
+from bot.broadcast.sender import AnnouncementSender, message_text, text_language
 from bot.broadcast.settings import BroadcastSettings
-from bot.broadcast.store import AnnouncementStore
+from bot.broadcast.store import Announcement, AnnouncementStore
 from bot.broadcast.validate import AnnouncementDraft
 from bot.channels.web.adapter import WebChannel
 from bot.core.messages import OutgoingMessage, Recipient
@@ -181,3 +182,16 @@ async def test_a_deleted_person_is_not_written_to_and_their_subscriptions_go(
     assert await SqlSubscriptionStore(sqlite).subscriptions(gone.id) == []
     report = (await store.report(announcement_id))["web"]
     assert report["sent"] == 1
+
+
+def test_english_readers_get_the_english_text_only_when_staff_wrote_one() -> None:
+    both = Announcement(
+        1, "Straße gesperrt.", "Road closed.", None, (), (), None, "approved", "a", None,
+        datetime.now(UTC),
+    )  # fmt: skip
+    german_only = replace(both, text_en=None)
+    assert text_language(both, "en") == "en"
+    assert message_text(both, "en").startswith("Road closed.\n\nCity of Rostock")
+    assert text_language(both, "de") == "de"
+    assert text_language(german_only, "en") == "de"  # German text, never read in an English voice
+    assert message_text(german_only, "de").startswith("Straße gesperrt.\n\nHanse- und")

@@ -48,6 +48,10 @@ _UNSUBSCRIBE = frozenset({"/unsubscribe", "/abbestellen", "/stop"})
 _LIST = frozenset({"/subscriptions", "/abos", "/abonnements"})
 
 Action = Literal["subscribe", "unsubscribe", "list", "confirmed", "cancelled"]
+_INTENTS: Final[tuple[tuple[str, Action], ...]] = (
+    ("/subscribe{", "subscribe"),
+    ("/unsubscribe{", "unsubscribe"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +62,30 @@ class SubscriptionCommand:
     words: str = ""
 
 
+def _intent_words(stripped: str) -> str | None:
+    """The district and topic of an intent payload such as `/subscribe{"district": "…"}`."""
+    _, _, arguments = stripped.partition("{")
+    try:
+        entities = json.loads("{" + arguments)
+    except ValueError:
+        return None
+    if not isinstance(entities, dict):
+        return None
+    named = [entities.get(key) for key in ("district", "topic")]
+    return " ".join(value for value in named if isinstance(value, str))
+
+
 def parse_subscription_command(text: str) -> SubscriptionCommand | None:
-    """The subscription command in a text or button payload, if it is one."""
+    """The subscription command in a text or button payload, if it is one.
+
+    Intent payloads with entities count too (`/subscribe{"district": "Lichtenhagen",
+    "topic": "construction"}`), so the assistant can offer subscribing as a button.
+    """
     stripped = text.strip()
+    for intent, action in _INTENTS:
+        if stripped.startswith(intent):
+            words = _intent_words(stripped)
+            return None if words is None else SubscriptionCommand(action, words)
     if stripped.startswith(SUBSCRIBE_CONFIRMED):
         return SubscriptionCommand("confirmed", stripped.removeprefix(SUBSCRIBE_CONFIRMED))
     if stripped == SUBSCRIBE_CANCELLED:

@@ -14,10 +14,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.broadcast.api import ANNOUNCEMENTS
+from bot.broadcast.settings import BroadcastSettings
 from bot.channels.web.routes import ENGINE
 from bot.core.messages import ChannelName, Language
 from bot.core.ports import Subscription
-from bot.settings import GatewaySettings
+from bot.settings import GatewaySettings, SettingsError
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
 from tests.bot.conftest import closed_port
@@ -338,3 +339,9 @@ async def test_deleting_ones_data_ends_the_subscriptions_and_says_so(staff: Test
         "/api/staff/announcements", json={"text": "Fest", "districts": ["Dierkow"]}, headers=AUTH
     )
     assert (await created.json())["recipients"]["web"] == 0
+
+
+def test_a_staff_token_too_short_to_be_safe_stops_the_start() -> None:
+    with pytest.raises(SettingsError, match="STAFF_API_TOKEN"):
+        BroadcastSettings.from_env({"STAFF_API_TOKEN": "secret"})
+    assert BroadcastSettings.from_env({"STAFF_API_TOKEN": ""}).staff_api_token is None

@@ -18,8 +18,10 @@ from bot.core.messages import ChannelName, IncomingMessage
 from bot.core.ports import Subscription
 from bot.core.subscriptions import (
     SUBSCRIBE_CONFIRMED,
+    SubscriptionCommand,
     SubscriptionDesk,
     Target,
+    parse_subscription_command,
     parse_target,
 )
 from bot.store.database import create_engine, migrate
@@ -176,3 +178,33 @@ async def test_unknown_districts_and_a_bare_subscribe_explain_what_works(chat: C
     usage = await chat.says("/subscribe")
     assert usage == [texts.text("subscribe_usage", "de")]
     assert chat.buttons == []
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("/subscribe Lütten Klein", SubscriptionCommand("subscribe", "Lütten Klein")),
+        ("/abos", SubscriptionCommand("list")),
+        ("/stop", SubscriptionCommand("unsubscribe", "")),
+        ("/unsubscribe@rostock_bot Baustellen", SubscriptionCommand("unsubscribe", "Baustellen")),
+        (
+            '/subscribe{"district": "Lichtenhagen", "topic": "construction"}',
+            SubscriptionCommand("subscribe", "Lichtenhagen construction"),
+        ),
+        ('/unsubscribe{"topic": "events"}', SubscriptionCommand("unsubscribe", "events")),
+        ("/subscribe{broken", None),
+        ("/subscriptions please", None),
+        ("ich möchte Nachrichten aus Lichtenhagen", None),
+    ],
+)
+def test_commands_and_the_assistants_intent_payloads_are_recognised(
+    text: str, command: SubscriptionCommand | None
+) -> None:
+    assert parse_subscription_command(text) == command
+
+
+async def test_an_intent_payload_with_entities_asks_like_the_typed_command(chat: Chat) -> None:
+    payload = '/subscribe{"district": "Lichtenhagen", "topic": "construction"}'
+    asked = await chat.says(None, payload=payload)
+    assert "Baustellen und Verkehr aus Lichtenhagen" in asked[0]
+    assert chat.buttons == ["Ja", "Nein"]

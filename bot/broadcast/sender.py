@@ -98,6 +98,7 @@ class AnnouncementSender:
 
     async def _run(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # a wake-up during this round makes the next one start at once
             try:
                 handled = await self.run_once()
             except Exception:
@@ -105,7 +106,6 @@ class AnnouncementSender:
                 handled = 0
             if handled or self._stopping:
                 continue
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._settings.poll_s)
 

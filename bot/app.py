@@ -5,11 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
+from typing import cast
 
 import aiohttp
 from aiohttp import web
 
 from bot.assistant.rasa import RasaClient
+from bot.broadcast.api import ANNOUNCEMENTS, DISTRICTS, SENDER, add_staff_routes
+from bot.broadcast.districts import load_districts
+from bot.broadcast.sender import AnnouncementSender
+from bot.broadcast.settings import BroadcastSettings
+from bot.broadcast.store import AnnouncementStore
 from bot.channels import matrix, telegram
 from bot.channels.web.adapter import WebChannel
 from bot.channels.web.limits import WebLimits
@@ -26,10 +32,12 @@ from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
 from bot.core.speech import speech_text
+from bot.core.subscriptions import SubscriptionDesk
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
 from bot.store.people import SqlPersonStore
+from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 from bot.voice import VoicePipeline, build_voice_service
 
@@ -70,10 +78,13 @@ def create_app(
         return await app[CONVERSATION].handle(msg)
 
     add_routes(app)
+    broadcast = BroadcastSettings.from_env(env)
+    add_staff_routes(app, broadcast)
     # Channels are built now because webhook routes must exist before the app starts.
     app[CHANNELS] = build_channels(env, handler, app)
     app.cleanup_ctx.append(_core(settings, env, voice))
     app.cleanup_ctx.append(_run_channels)
+    app.cleanup_ctx.append(_run_broadcast(broadcast))
     app.on_shutdown.append(_end_event_streams)
     return app
 
@@ -109,6 +120,7 @@ def _core(
                 await pipeline.start()
         voice_service: VoiceService | None = voice if voice is not None else pipeline
         guesser = await asyncio.to_thread(LanguageGuesser)
+        districts = await asyncio.to_thread(load_districts)
         engine = create_engine(settings.database_url)
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=200, keepalive_timeout=30)
         session = aiohttp.ClientSession(connector=connector)
@@ -120,10 +132,14 @@ def _core(
         )
         people = SqlPersonStore(engine)
         outbox = WebOutbox(engine)
-        personal_data = StoredPersonalData(people, outbox, settings.rasa_tracker_store_url)
+        subscriptions = SqlSubscriptionStore(engine)
+        personal_data = StoredPersonalData(
+            people, outbox, settings.rasa_tracker_store_url, subscriptions
+        )
         web_channel = WebChannel(people, outbox)
         await web_channel.start()
         app[ENGINE] = engine
+        app[DISTRICTS] = districts
         app[ASSISTANT_READY] = rasa.ready
         app[WEB_CHANNEL] = web_channel
         outbound: dict[ChannelName, OutboundChannel] = {"web": web_channel}
@@ -137,6 +153,7 @@ def _core(
             voice=voice_service,
             speech_text=speech_text,
             personal_data=personal_data,
+            subscriptions=SubscriptionDesk(subscriptions, districts),
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",
@@ -171,3 +188,28 @@ async def _run_channels(app: web.Application) -> AsyncIterator[None]:
                 await channel.stop()
             except Exception:
                 logger.exception("channel %s did not stop cleanly", channel.name)
+
+
+def _run_broadcast(
+    settings: BroadcastSettings,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        # After the channels: pending deliveries of an earlier run go out once they are up.
+        store = AnnouncementStore(app[ENGINE])
+        outbound: dict[ChannelName, OutboundChannel] = app[OUTBOUND]
+        sender = AnnouncementSender(
+            store,
+            outbound,
+            settings,
+            voice=cast(VoiceService | None, app[VOICE]),
+            speech_text=speech_text,
+        )
+        app[ANNOUNCEMENTS] = store
+        app[SENDER] = sender
+        await sender.start()
+        try:
+            yield
+        finally:
+            await sender.stop()
+
+    return context

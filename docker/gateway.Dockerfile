@@ -14,6 +14,8 @@ COPY requirements/app-runtime.lock requirements/app-runtime.lock
 RUN pip install --no-cache-dir --no-deps -r requirements/app-runtime.lock
 COPY dburl.py dburl.py
 COPY bot bot
+# The Stadtbereiche by name, for subscriptions and announcements by district.
+COPY data/districts/stadtbereiche_hro.csv data/districts/stadtbereiche_hro.csv
 
 # The German and English speech models, fetched once at build time; bot.voice.models checks each
 # archive against its pinned SHA-256 and installs nothing on a mismatch (the build then fails).

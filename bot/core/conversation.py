@@ -33,6 +33,11 @@ from bot.core.ports import (
     VoiceError,
     VoiceService,
 )
+from bot.core.subscriptions import (
+    SubscriptionCommand,
+    SubscriptionDesk,
+    parse_subscription_command,
+)
 
 logger = logging.getLogger(__name__)
 # Which refusal a failed voice stage gets; any other stage failure is "not understood".
@@ -76,8 +81,10 @@ class Conversation:
         voice: VoiceService | None = None,
         speech_text: SpeechText | None = None,
         personal_data: PersonalData | None = None,
+        subscriptions: SubscriptionDesk | None = None,
     ) -> None:
         self._store = store
+        self._subscriptions = subscriptions
         self._personal_data = personal_data
         self._assistant = assistant
         self._guesser = guesser
@@ -165,6 +172,9 @@ class Conversation:
         privacy = parse_privacy_command(assistant_text)
         if privacy is not None:
             return await self._privacy(msg, stored, person, privacy, before, heard=heard)
+        subscription = parse_subscription_command(assistant_text)
+        if subscription is not None:
+            return await self._subscription(msg, stored, person, subscription, before, heard=heard)
 
         if person != stored:
             # Persist first: the language choice survives even when the assistant is down.
@@ -207,6 +217,8 @@ class Conversation:
                 parts.append(
                     texts.text("deleted_waiting", lang, count=str(erased.waiting_messages))
                 )
+            if erased.subscriptions:
+                parts.append(texts.text("deleted_subscriptions", lang))
             answer = OutgoingMessage(
                 text=texts.text("deleted", lang, removed=texts.word_list(lang, parts))
             )
@@ -226,6 +238,24 @@ class Conversation:
         person = replace(person, last_buttons=buttons)
         question = OutgoingMessage(text=texts.text("delete_ask", lang), buttons=buttons)
         return await self._finish(msg, stored, person, [*before, question], heard=heard)
+
+    async def _subscription(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        command: SubscriptionCommand,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """Subscribing to announcements: /subscribe asks, only its "yes" subscribes."""
+        if self._subscriptions is None:
+            reply = [*before, self._say("subscriptions_unavailable", person)]
+            return await self._finish(msg, stored, person, reply, heard=heard)
+        answer = await self._subscriptions.handle(person, command)
+        reply = [*before, *answer.messages]
+        return await self._finish(msg, stored, answer.person, reply, heard=heard)
 
     async def _refuse(
         self,

@@ -11,7 +11,7 @@ A channel implements two ports (docs/CONTRACTS.md, "Channel ports"):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -83,6 +83,7 @@ class Erased:
     conversation_events: int  # the assistant's record of the conversation
     settings: bool  # the person record: language, voice settings, offered choices
     waiting_messages: int  # messages kept for the person's next visit
+    subscriptions: int = 0  # announcements they had subscribed to
 
 
 class PersonalData(Protocol):
@@ -144,3 +145,28 @@ class VoiceService(Protocol):
 
 
 SpeechText = Callable[[OutgoingMessage, Language], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One thing a person asked to be told about: a district (or "all") and a topic (or "all")."""
+
+    district: str
+    topic: str
+
+
+class SubscriptionStore(Protocol):
+    """Where the gateway keeps who asked for which announcements (only confirmed ones)."""
+
+    async def subscriptions(self, person_id: str) -> list[Subscription]:
+        """The person's subscriptions, oldest first."""
+
+    async def subscribe(
+        self, person_id: str, wanted: Sequence[Subscription], language: Language
+    ) -> int:
+        """Add the subscriptions the person does not have yet; how many were new."""
+
+    async def unsubscribe(
+        self, person_id: str, districts: Sequence[str] | None, topic: str | None
+    ) -> list[Subscription]:
+        """Remove the person's subscriptions matching both filters (None: any); what went."""

@@ -17,10 +17,11 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "delete_ask": {
         "de": "Soll ich alles löschen, was ich über Sie gespeichert habe? Das sind der "
-        "Gesprächsverlauf, Ihre Sprach- und Vorlese-Einstellungen und Nachrichten, die auf Sie "
-        "warten. Das kann man nicht rückgängig machen.",
+        "Gesprächsverlauf, Ihre Sprach- und Vorlese-Einstellungen, Ihre Abos und Nachrichten, "
+        "die auf Sie warten. Das kann man nicht rückgängig machen.",
         "en": "Shall I delete everything I keep about you? That is our conversation, your "
-        "language and reading-aloud settings and messages waiting for you. This cannot be undone.",
+        "language and reading-aloud settings, your subscriptions and messages waiting for "
+        "you. This cannot be undone.",
     },
     "delete_yes": {"de": "Ja, alles löschen", "en": "Yes, delete everything"},
     "delete_no": {"de": "Nein, behalten", "en": "No, keep it"},
@@ -44,6 +45,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "your settings (language, reading aloud)",
     },
     "deleted_conversation": {"de": "unser Gesprächsverlauf", "en": "our conversation"},
+    "deleted_subscriptions": {"de": "Ihre Abos", "en": "your subscriptions"},
     "deleted_waiting": {
         "de": "{count} wartende Nachrichten",
         "en": "{count} waiting messages",
@@ -125,6 +127,78 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "So steuern Sie das Vorlesen: /voice on, /voice off, /voice faster, /voice slower.",
         "en": "To control reading aloud: /voice on, /voice off, /voice faster, /voice slower.",
     },
+    "announcement_footer": {
+        "de": "Hanse- und Universitätsstadt Rostock · Abbestellen: /unsubscribe",
+        "en": "City of Rostock · To stop these messages: /unsubscribe",
+    },
+    "subscribe_usage": {
+        "de": "So bekommen Sie Nachrichten der Stadt: /subscribe und der Stadtteil, zum Beispiel "
+        "/subscribe Lichtenhagen. Mit einem Thema: /subscribe Lichtenhagen Baustellen. Themen: "
+        "Baustellen und Verkehr, Veranstaltungen, Beteiligung und Ortsbeirat, Barrierefreiheit, "
+        "Warnungen. Für die ganze Stadt: /subscribe alle.",
+        "en": "To get news from the city: /subscribe and the district, for example "
+        "/subscribe Lichtenhagen. With a topic: /subscribe Lichtenhagen construction. Topics: "
+        "construction, events, participation, accessibility, warnings. For the whole city: "
+        "/subscribe all.",
+    },
+    "subscribe_unknown": {
+        "de": "„{name}“ kenne ich nicht als Stadtteil oder Thema. Bitte nennen Sie einen Stadtteil "
+        "von Rostock, zum Beispiel Lichtenhagen, Südstadt oder Dierkow, oder „alle“ für die "
+        "ganze Stadt.",
+        "en": "I do not know “{name}” as a district or topic. Please name a district of Rostock, "
+        "for example Lichtenhagen, Südstadt or Dierkow, or “all” for the whole city.",
+    },
+    "subscribe_ask": {
+        "de": "Möchten Sie Nachrichten der Stadt bekommen: {what}? "
+        "Sie können das jederzeit mit /unsubscribe beenden.",
+        "en": "Would you like to get news from the city: {what}? "
+        "You can end this at any time with /unsubscribe.",
+    },
+    "subscribe_yes": {"de": "Ja", "en": "Yes"},
+    "subscribe_no": {"de": "Nein", "en": "No"},
+    "subscribe_cancelled": {
+        "de": "Gut, ich habe nichts abonniert.",
+        "en": "All right, I have not subscribed you to anything.",
+    },
+    "subscribed": {
+        "de": "Erledigt. Sie bekommen jetzt Nachrichten: {what}. Abbestellen: /unsubscribe",
+        "en": "Done. You will now get news: {what}. To stop: /unsubscribe",
+    },
+    "subscribed_already": {
+        "de": "Das haben Sie schon abonniert: {what}.",
+        "en": "You have already subscribed to this: {what}.",
+    },
+    "unsubscribed": {
+        "de": "Erledigt. Abbestellt: {removed}.",
+        "en": "Done. Unsubscribed: {removed}.",
+    },
+    "unsubscribe_no_match": {
+        "de": "Das hatten Sie nicht abonniert. Sie haben abonniert: {listing}.",
+        "en": "You had not subscribed to that. Your subscriptions: {listing}.",
+    },
+    "subscriptions_none": {
+        "de": "Sie haben nichts abonniert. Zum Beispiel: /subscribe Lichtenhagen",
+        "en": "You have no subscriptions. For example: /subscribe Lichtenhagen",
+    },
+    "subscriptions_list": {
+        "de": "Sie haben abonniert: {listing}. Abbestellen: /unsubscribe",
+        "en": "Your subscriptions: {listing}. To stop: /unsubscribe",
+    },
+    "subscriptions_unavailable": {
+        "de": "Nachrichten der Stadt kann man hier gerade nicht abonnieren.",
+        "en": "News from the city cannot be subscribed to here right now.",
+    },
+    "subscription": {"de": "{topic} aus {where}", "en": "{topic} for {where}"},
+    "district_all": {"de": "ganz Rostock", "en": "all of Rostock"},
+    "topic_all": {"de": "alle Themen", "en": "all topics"},
+    "topic_construction": {"de": "Baustellen und Verkehr", "en": "construction and traffic"},
+    "topic_events": {"de": "Veranstaltungen", "en": "events"},
+    "topic_participation": {
+        "de": "Beteiligung und Ortsbeirat",
+        "en": "participation and local councils",
+    },
+    "topic_accessibility": {"de": "Barrierefreiheit", "en": "accessibility"},
+    "topic_warnings": {"de": "Warnungen", "en": "warnings"},
 }
 
 

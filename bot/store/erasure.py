@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.ports import Erased
 from bot.store.database import create_engine
 from bot.store.people import SqlPersonStore
+from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 
 logger = logging.getLogger(__name__)
@@ -25,9 +26,14 @@ class StoredPersonalData:
     """The `PersonalData` port over the gateway's database and Rasa's tracker store."""
 
     def __init__(
-        self, people: SqlPersonStore, outbox: WebOutbox, tracker_store_url: str | None
+        self,
+        people: SqlPersonStore,
+        outbox: WebOutbox,
+        tracker_store_url: str | None,
+        subscriptions: SqlSubscriptionStore | None = None,
     ) -> None:
         self._people = people
+        self._subscriptions = subscriptions
         self._outbox = outbox
         self._tracker: AsyncEngine | None = (
             create_engine(tracker_store_url) if tracker_store_url else None
@@ -37,9 +43,15 @@ class StoredPersonalData:
         """Delete the conversation first, then the waiting messages and the person record."""
         events = await self._erase_conversation(person_id)
         waiting = await self._outbox.forget(person_id)
-        settings = await self._people.delete(person_id)
+        subscribed = await self._subscriptions.end_all(person_id) if self._subscriptions else 0
+        settings = await self._people.delete(person_id)  # with their announcement deliveries
         logger.info("deleted the data of person %s on request", person_id)
-        return Erased(conversation_events=events, settings=settings, waiting_messages=waiting)
+        return Erased(
+            conversation_events=events,
+            settings=settings,
+            waiting_messages=waiting,
+            subscriptions=subscribed,
+        )
 
     async def _erase_conversation(self, person_id: str) -> int:
         if self._tracker is None:

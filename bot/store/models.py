@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -48,3 +58,61 @@ class WebOutboxRow(Base):
     # The message as the web chat's JSON ({"text", "buttons"?, "audio"?, "audio_mime"?}).
     message: Mapped[dict[str, object]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SubscriptionRow(Base):
+    """A person asked (and confirmed) to hear about a topic in a district ("all": any)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("person_id", "district", "topic", name="uq_subscriptions_person"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    district: Mapped[str] = mapped_column(String(64))  # a Stadtbereich or "all"
+    topic: Mapped[str] = mapped_column(String(32))  # a topic or "all"
+    language: Mapped[str] = mapped_column(String(2))  # the language they subscribed in
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AnnouncementRow(Base):
+    """What city staff want to tell the subscribers of some districts and topics."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text_plain: Mapped[str | None] = mapped_column(Text, nullable=True)
+    districts: Mapped[list[str]] = mapped_column(JSON)  # Stadtbereiche; empty: the whole city
+    topics: Mapped[list[str]] = mapped_column(JSON)  # empty: for all-topics subscribers only
+    send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # draft → approved → sending (deliveries written) → sent
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    author: Mapped[str] = mapped_column(String(100))
+    approver: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeliveryRow(Base):
+    """One announcement to one person: written before anything is sent, marked once sent."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "person_id", name="uq_deliveries_person"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the last attempt failed: rate_limited, network, blocked, left, not_found, rejected…
+    last_error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A worker sending it now holds it until then; a crashed worker's hold runs out.
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Button, ChannelName, Language
 from bot.core.people import Person
-from bot.store.models import PersonRow, WebOutboxRow
+from bot.store.models import DeliveryRow, PersonRow, SubscriptionRow, WebOutboxRow
 
 _people = cast(Table, PersonRow.__table__)
 _outbox = cast(Table, WebOutboxRow.__table__)
+_subscriptions = cast(Table, SubscriptionRow.__table__)
+_deliveries = cast(Table, DeliveryRow.__table__)
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
@@ -142,6 +144,11 @@ class SqlPersonStore:
         """Forget the person and what waits for them; True when a record was deleted."""
         async with self._engine.begin() as conn:
             await conn.execute(delete(_outbox).where(_outbox.c.person_id == person_id))
+            # Their subscriptions and announcement deliveries go with them.
+            await conn.execute(
+                delete(_subscriptions).where(_subscriptions.c.person_id == person_id)
+            )
+            await conn.execute(delete(_deliveries).where(_deliveries.c.person_id == person_id))
             result = await conn.execute(delete(_people).where(_people.c.id == person_id))
         return bool(result.rowcount)
 

@@ -59,7 +59,9 @@ async def test_start_publishes_the_command_menu_in_german_and_english(
 ) -> None:
     await start_channel(echo)
     english = [c["command"] for c in standin.commands[("default", "en")]]
-    assert english == ["start", "help", "language", "voice", "privacy"]
+    assert english == [
+        "start", "help", "language", "voice", "privacy", "subscribe", "subscriptions", "unsubscribe"
+    ]  # fmt: skip
     assert standin.commands[("default", "en")][1]["description"] == "What I can do"
     assert standin.commands[("default", "de")][1]["description"] == "Was ich kann"
     assert standin.commands[("default", "")] == standin.commands[("default", "de")]

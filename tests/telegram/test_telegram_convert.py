@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.channels.telegram.convert import (
     BotIdentity,
     Ignore,
@@ -80,6 +82,15 @@ def test_voice_commands_go_to_the_core_as_text() -> None:
     action = convert(text_update("/voice an"))
     assert isinstance(action, ToCore)
     assert action.message.text == "/voice an"
+
+
+@pytest.mark.parametrize(
+    "text", ["/subscribe Warnemünde", "/unsubscribe Baustellen", "/subscriptions", "/stop"]
+)
+def test_subscription_commands_go_to_the_core_as_text(text: str) -> None:
+    action = convert(text_update(text))
+    assert isinstance(action, ToCore)
+    assert action.message.text == text
 
 
 def test_unknown_command_gets_a_hint_and_other_bots_commands_are_ignored() -> None:

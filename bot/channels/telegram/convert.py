@@ -23,8 +23,12 @@ LOCAL_COMMANDS: dict[str, LocalKey] = {
 }
 # Commands sent to the core as a Rasa intent payload (the subscription and data issues add theirs).
 CORE_COMMANDS: dict[str, str] = {}
-# Commands the core answers itself from the text (/voice an|aus|schneller|langsamer).
-CORE_TEXT_COMMANDS = frozenset({"voice", "vorlesen"})
+# Commands the core answers itself from the text (/voice an|aus|schneller|langsamer,
+# /subscribe Lichtenhagen, /unsubscribe, /subscriptions and their German words).
+CORE_TEXT_COMMANDS = frozenset(
+    {"voice", "vorlesen", "subscribe", "abonnieren", "abo", "unsubscribe", "abbestellen", "stop",
+     "subscriptions", "abos", "abonnements"}
+)  # fmt: skip
 # Content a person may send that the assistant cannot use: answered with a short note.
 UNSUPPORTED_CONTENT = (
     "sticker",

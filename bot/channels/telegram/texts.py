@@ -101,6 +101,9 @@ COMMAND_MENU: dict[Language, tuple[tuple[str, str], ...]] = {
         ("language", "Sprache wählen"),
         ("voice", "Antworten vorlesen: /voice an oder aus"),
         ("privacy", "Datenschutz"),
+        ("subscribe", "Nachrichten der Stadt abonnieren: /subscribe Stadtteil"),
+        ("subscriptions", "Meine Abos"),
+        ("unsubscribe", "Abos beenden"),
     ),
     "en": (
         ("start", "Welcome and privacy"),
@@ -108,6 +111,9 @@ COMMAND_MENU: dict[Language, tuple[tuple[str, str], ...]] = {
         ("language", "Choose your language"),
         ("voice", "Read answers aloud: /voice on or off"),
         ("privacy", "Privacy notice"),
+        ("subscribe", "Get news from the city: /subscribe district"),
+        ("subscriptions", "My subscriptions"),
+        ("unsubscribe", "End subscriptions"),
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Announcements: city staff reach the citizens who subscribed, through the outbound port."""

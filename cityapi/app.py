@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import orjson
 from aiohttp import web
 
@@ -16,7 +19,8 @@ from cityapi.districts import DistrictRegistry
 from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
-from cityapi.keys import DATABASE, DISTRICTS, SETTINGS
+from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
+from cityapi.open311.forward import Forwarder
 from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
 from cityapi.params import (
@@ -347,4 +351,31 @@ def create_app(
         app.router.add_route(method, path, handler)
     app.add_subapp(OPEN311_PREFIX, open311_app())
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_forwarding)
     return app
+
+
+async def _forwarding(app: web.Application) -> AsyncIterator[None]:
+    """Forward new reports upstream, when an upstream is configured."""
+    settings = app[SETTINGS]
+    if not settings.forward_url:
+        yield
+        return
+    session = aiohttp.ClientSession(headers={"User-Agent": "smilecity-rostock-cityapi"})
+    forwarder = Forwarder(
+        app[DATABASE],
+        session,
+        settings.forward_url,
+        settings.forward_api_key,
+        settings.forward_interval_s,
+    )
+    app[FORWARDER] = forwarder
+    task = asyncio.create_task(forwarder.run(), name="open311-forwarding")
+    log.info("forwarding new reports to %s", settings.forward_url.split("?", 1)[0])
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await session.close()

@@ -6,8 +6,10 @@ from aiohttp import web
 
 from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
+from cityapi.open311.forward import Forwarder
 from cityapi.settings import CityApiSettings
 
 SETTINGS = web.AppKey("settings", CityApiSettings)
 DISTRICTS = web.AppKey("districts", DistrictRegistry)
 DATABASE = web.AppKey("database", Database)
+FORWARDER = web.AppKey("forwarder", Forwarder)  # only when CITYAPI_OPEN311_FORWARD_URL is set

@@ -20,7 +20,7 @@ from aiohttp import web
 from multidict import MultiMapping
 
 from cityapi.errors import DB_ERRORS, ApiError, invalid
-from cityapi.keys import DATABASE, DISTRICTS, SETTINGS
+from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
 from cityapi.open311 import store
 from cityapi.open311.catalogue import BY_CODE, SERVICES, Service
 from cityapi.open311.formats import FORMATS, error_body, local_time, respond
@@ -472,6 +472,9 @@ async def post_request(request: web.Request) -> web.Response:
     filed = await request.config_dict[DATABASE].transaction(
         lambda conn: store.file_request(conn, new, now)
     )
+    forwarder = request.config_dict.get(FORWARDER)
+    if forwarder is not None and not filed.repeated:
+        forwarder.wake()
     what = "Idee" if service.keyword == "idea" else "Meldung"
     notice = f"Ihre {what} ist eingegangen."
     body = [
@@ -561,7 +564,7 @@ def _staff_view(row: dict[str, Any], history: list[dict[str, Any]]) -> dict[str,
             "last_name": row["last_name"],
             "phone": row["phone"],
         },
-        "upstream_id": row["upstream_id"],
+        "upstream_id": row["upstream_id"],  # the id the upstream (Klarschiff.HRO) gave it
         "history": [
             {
                 "detailed_status": h["detailed_status"],

@@ -209,9 +209,18 @@ async def _district_named(client: CityApiClient, phrase: str) -> Optional[str]:
     return phrase if covered else None
 
 
+def _spellings(phrase: str) -> List[str]:
+    """The phrase, without words like "Haltestelle", and with the adjective's ending as in names:
+    "am Neuen Markt" is the stop "Neuer Markt", "an der Langen Straße" is "Lange Straße"."""
+    words = " ".join(w for w in phrase.split() if w.lower() not in _STRIP_WORDS)
+    variants = [phrase, words]
+    for ending in ("er", "e", "es"):
+        variants.append(re.sub(r"\b(\w+)en\b(?=\s)", rf"\1{ending}", words))
+    return list(dict.fromkeys(v for v in variants if v))
+
+
 async def _place_named(client: CityApiClient, phrase: str, language: str) -> Optional[Place]:
-    words = [w for w in phrase.split() if w.lower() not in _STRIP_WORDS]
-    for query in dict.fromkeys([phrase, " ".join(words)]):
+    for query in _spellings(phrase):
         if not query or all(w.lower() in _GENERIC for w in query.split()):
             continue
         page = await client.places(q=query[:200], limit=1)
@@ -230,10 +239,18 @@ async def _place_named(client: CityApiClient, phrase: str, language: str) -> Opt
 
 
 async def resolve_place(
-    client: CityApiClient, language: str, phrases: List[str]
+    client: CityApiClient,
+    language: str,
+    phrases: List[str],
+    districts_only: Optional[List[str]] = None,
 ) -> Optional[Place]:
-    """The first phrase that names a district or a place in the city's data."""
-    for phrase in phrases:
+    """The first phrase that names a district or a place in the city's data.
+
+    `districts_only`: shorter phrases ("Toitenwinkel" of "Toitenwinkel neben der Schule") that
+    may name a district; a word on its own is never searched among the places' names.
+    """
+    shorter = districts_only or []
+    for phrase in [*phrases, *shorter]:
         phrase = phrase.strip()
         if not phrase:
             continue
@@ -241,6 +258,8 @@ async def resolve_place(
         if district is not None:
             return Place(texts.text(language, "report_place_district", district=district),
                          district=district)  # fmt: skip
+        if phrase in shorter:
+            continue
         place = await _place_named(client, phrase, language)
         if place is not None:
             return place
@@ -276,15 +295,19 @@ async def duplicate_near(
     }
 
 
-def _candidate_phrases(tracker: Tracker, message: str) -> List[str]:
-    phrases = [str(latest_entity(tracker, "place_name") or "")]
+def _candidate_phrases(tracker: Tracker, message: str) -> Tuple[List[str], List[str]]:
+    """Phrases that may name the place, and shorter ones that may name a district."""
     phrase = place_phrase(message) or ""
-    phrases.append(phrase)
-    phrases.append(str(latest_entity(tracker, "district") or ""))
+    phrases = [
+        str(latest_entity(tracker, "place_name") or ""),
+        phrase,
+        str(latest_entity(tracker, "district") or ""),
+    ]
     words = phrase.split()
-    # "Toitenwinkel neben der Schule": the first words alone may be the place
-    phrases += [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
-    return [p for p in dict.fromkeys(phrases) if p and p.lower() not in _GENERIC]
+    # "Toitenwinkel einen Bolzplatz": the first words alone may be the district
+    prefixes = [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+    keep = [p for p in dict.fromkeys(phrases) if p and p.lower() not in _GENERIC]
+    return keep, [p for p in prefixes if p not in keep and p.lower() not in _GENERIC]
 
 
 def _shared_point(tracker: Tracker) -> Optional[Tuple[float, float]]:
@@ -365,7 +388,7 @@ class ActionStartReport(Action):
             place = (
                 await place_at(client, language, *point)
                 if point
-                else await resolve_place(client, language, _candidate_phrases(tracker, message))
+                else await resolve_place(client, language, *_candidate_phrases(tracker, message))
             )
             if place is not None:
                 events += await _place_events(
@@ -465,8 +488,8 @@ class ValidateReportForm(Action):
                     dispatcher.utter_message(text=texts.text(language, "report_place_outside"))
                     return [SlotSet("report_place", None)]
             else:
-                phrases = [*_candidate_phrases(tracker, message), message]
-                found_place = await resolve_place(client, language, phrases)
+                phrases, prefixes = _candidate_phrases(tracker, message)
+                found_place = await resolve_place(client, language, [*phrases, message], prefixes)
                 if found_place is None:
                     if len(message) < 2 or message.startswith("/"):
                         return [SlotSet("report_place", None)]
@@ -764,6 +787,8 @@ class ActionFileReport(Action):
             ]
         key = "report_filed_idea" if tracker.get_slot("report_kind") == IDEA else "report_filed"
         dispatcher.utter_message(text=texts.text(language, key, id=filed["service_request_id"]))
+        # the gateway asks once whether the person wants news when the status changes
+        dispatcher.utter_message(json_message={"report_filed": str(filed["service_request_id"])})
         return done
 
 
@@ -783,6 +808,8 @@ def describe_report(language: str, report: Dict[str, Any]) -> List[str]:
     code = str(report.get("service_code") or "")
     if code.startswith("idea-"):
         what = texts.text(language, "report_cat_idea")
+    elif language == "de" and report.get("service_name"):
+        what = str(report["service_name"])  # the category's name as the city data API says it
     elif code in _CODE_CATEGORY:
         what = texts.text(language, f"report_cat_{_CODE_CATEGORY[code]}")
     else:

@@ -434,9 +434,9 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
     "de": {
         "report_ask_category": "Was genau ist das Problem? Wählen Sie oder sagen Sie es mir.",
         "report_ask_category_again": "Das habe ich nicht verstanden.",
-        "report_cat_lift": "ein Aufzug oder eine Rolltreppe außer Betrieb",
-        "report_cat_kerb": "ein Bordstein, der nicht abgesenkt ist",
-        "report_cat_path": "ein versperrter Weg",
+        "report_cat_lift": "einen Aufzug oder eine Rolltreppe außer Betrieb",
+        "report_cat_kerb": "einen Bordstein, der nicht abgesenkt ist",
+        "report_cat_path": "einen versperrten Weg",
         "report_cat_signal": "eine Ampel ohne Ton oder zu kurz grün",
         "report_cat_tactile": "ein fehlendes oder zugestelltes Blindenleitsystem",
         "report_cat_step": "eine Stufe ohne Rampe",
@@ -468,9 +468,9 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
             "Wo ist es genau?"
         ),
         "report_duplicate": (
-            "Das wurde schon gemeldet: {what}, {distance} entfernt, am {date}. "
-            "Möchten Sie diese Meldung unterstützen? Dann zählt Ihre Stimme dort, "
-            "statt einer neuen Meldung."
+            "Das wurde schon gemeldet: Am {date} hat jemand {what} gemeldet, "
+            "{distance} von hier. Möchten Sie diese Meldung unterstützen? Dann zählt Ihre "
+            "Stimme dort, statt einer neuen Meldung."
         ),
         "report_button_support": "Ja, unterstützen",
         "report_button_new": "Nein, neu melden",
@@ -566,7 +566,8 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
             "Where exactly is it?"
         ),
         "report_duplicate": (
-            "This has already been reported: {what}, {distance} away, on {date}. "
+            "This has already been reported: on {date}, someone reported {what}, "
+            "{distance} from here. "
             "Would you like to support that report? Your vote then counts there "
             "instead of a new report."
         ),

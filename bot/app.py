@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import cast
@@ -33,6 +34,7 @@ from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
+from bot.reports import ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
@@ -84,6 +86,7 @@ def create_app(
     app[CHANNELS] = build_channels(env, handler, app)
     app.cleanup_ctx.append(_core(settings, env, voice))
     app.cleanup_ctx.append(_run_channels)
+    app.cleanup_ctx.append(_report_news)
     app.cleanup_ctx.append(_run_broadcast(broadcast))
     app.on_shutdown.append(_end_event_streams)
     return app
@@ -213,3 +216,28 @@ def _run_broadcast(
             await sender.stop()
 
     return context
+
+
+async def _report_news(app: web.Application) -> AsyncIterator[None]:
+    """Push report status changes to reporters who asked, when the staff token is configured."""
+    settings = app[SETTINGS]
+    if not settings.cityapi_staff_token:
+        yield
+        return
+    outbound: dict[ChannelName, OutboundChannel] = app[OUTBOUND]
+    updates = ReportUpdates(
+        app[ENGINE],
+        SqlPersonStore(app[ENGINE]),
+        outbound,
+        app[HTTP],
+        str(settings.cityapi_url),
+        settings.cityapi_staff_token,
+        settings.report_updates_interval_s,
+    )
+    task = asyncio.create_task(updates.run(), name="report-news")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

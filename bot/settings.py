@@ -111,6 +111,11 @@ class GatewaySettings(EnvSettings):
     # Behind a balancer every request comes from its address: take the client's from the last
     # X-Forwarded-For entry instead (only where the balancer sets it).
     trust_forwarded_for: bool = Field(False, alias="GATEWAY_TRUST_X_FORWARDED_FOR")
+    # Report status news: read from the city data API's staff feed with its staff token (unset:
+    # no news are pushed; people can still ask for the status).
+    cityapi_url: AnyHttpUrl = Field(AnyHttpUrl("http://127.0.0.1:8000"), alias="CITYAPI_URL")
+    cityapi_staff_token: str = Field("", alias="CITYAPI_STAFF_TOKEN", repr=False)
+    report_updates_interval_s: float = Field(30.0, alias="REPORT_UPDATES_INTERVAL_S", gt=0, le=3600)
 
     @property
     def rasa_base(self) -> str:

@@ -33,6 +33,10 @@ export RASA_AUTH_TOKEN RASA_TOKEN="${RASA_TOKEN:-$RASA_AUTH_TOKEN}"
 # made for this run unless given.
 CITYAPI_OPEN311_API_KEY="${CITYAPI_OPEN311_API_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
 export CITYAPI_OPEN311_API_KEY CITYAPI_OPEN311_API_KEYS="${CITYAPI_OPEN311_API_KEYS:-$CITYAPI_OPEN311_API_KEY}"
+# The city data API's staff endpoints; the gateway reads their feed of report status changes
+# with the same token to tell reporters who asked.
+CITYAPI_STAFF_TOKEN="${CITYAPI_STAFF_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export CITYAPI_STAFF_TOKEN
 
 # Speech models: fetched once when absent (make models); offline, the assistant starts without
 # voice input and says so, while written and spoken answers still work.

@@ -69,11 +69,15 @@ def closed_url() -> str:
 
 
 def http_json(
-    method: str, url: str, body: object | None = None, timeout: float = 60.0
+    method: str,
+    url: str,
+    body: object | None = None,
+    timeout: float = 60.0,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """One HTTP request with a JSON body; returns (status, decoded JSON or None)."""
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method)
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -243,12 +247,17 @@ class Stack:
         self.cityapi_db_url = f"sqlite:///{workdir}/cityapi.sqlite3"
         self.gateway_db_url = f"sqlite:///{workdir}/gateway.sqlite3"
         self.open311_key = uuid.uuid4().hex
+        self.staff_token = uuid.uuid4().hex
         self.cityapi = self._service(
             "cityapi",
             free_port(),
             lambda port: [self.app_python, "-m", "cityapi", "serve", "--host", "127.0.0.1",
                           "--port", str(port)],
-            {"DATABASE_URL": self.cityapi_db_url, "CITYAPI_OPEN311_API_KEYS": self.open311_key},
+            {
+                "DATABASE_URL": self.cityapi_db_url,
+                "CITYAPI_OPEN311_API_KEYS": self.open311_key,
+                "CITYAPI_STAFF_TOKEN": self.staff_token,
+            },
             "/healthz",
         )  # fmt: skip
         self.actions = self._service(
@@ -446,6 +455,10 @@ class Stack:
             "RASA_URL": rasa_url,
             "RASA_TOKEN": self.rasa_token,
             "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
+            # report status news, read from the city data API's staff feed
+            "CITYAPI_URL": self.cityapi.url,
+            "CITYAPI_STAFF_TOKEN": self.staff_token,
+            "REPORT_UPDATES_INTERVAL_S": "0.5",
             # every test and benchmark user talks from 127.0.0.1, many per second: the inbound
             # limits are tested with their defaults on a gateway of their own
             "WEB_RATE_PER_ADDRESS": "100000/minute",

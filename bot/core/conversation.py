@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from bot.core import texts
+from bot.core import report_updates, texts
 from bot.core.choices import choose
 from bot.core.commands import (
     DELETE_CANCELLED,
@@ -169,6 +169,10 @@ class Conversation:
                 if detected is not None and detected != person.language:
                     person = replace(person, language=detected)
 
+        updates = report_updates.answer(person, assistant_text)
+        if updates is not None:
+            person, reply = updates
+            return await self._finish(msg, stored, person, [*before, reply], heard=heard)
         privacy = parse_privacy_command(assistant_text)
         if privacy is not None:
             return await self._privacy(msg, stored, person, privacy, before, heard=heard)
@@ -190,6 +194,7 @@ class Conversation:
             )
         if switched is not None:
             person = replace(person, language=switched)
+        person, replies = report_updates.after_filing(person, replies)
         buttons = next((m.buttons for m in reversed(replies) if m.buttons), ())
         person = replace(person, last_buttons=buttons)
         return await self._finish(msg, stored, person, [*before, *replies], heard=heard)

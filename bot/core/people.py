@@ -24,3 +24,5 @@ class Person:
     created_at: datetime
     last_seen_at: datetime
     is_new: bool = False  # created by this very message
+    # asked once after a first report: tell them when a report's status changes (None: not asked)
+    report_updates: bool | None = None

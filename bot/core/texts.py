@@ -11,6 +11,42 @@ from typing import Final
 from bot.core.messages import Language
 
 _TEXTS: Final[dict[str, dict[Language, str]]] = {
+    "report_updates_ask": {
+        "de": "Soll ich Ihnen hier Bescheid sagen, wenn sich der Stand Ihrer Meldungen ändert?",
+        "en": "Shall I let you know here when the status of your reports changes?",
+    },
+    "report_updates_yes": {"de": "Ja, Bescheid sagen", "en": "Yes, let me know"},
+    "report_updates_no": {"de": "Nein, danke", "en": "No, thank you"},
+    "report_updates_on": {
+        "de": "Gut, ich sage Ihnen Bescheid, sobald sich etwas ändert. "
+        "Abbestellen: schreiben Sie „keine Nachrichten zu Meldungen“ oder /delete.",
+        "en": "Good, I will let you know as soon as something changes. To stop: write "
+        "“no report news” or /delete.",
+    },
+    "report_updates_off": {
+        "de": "Gut, dann schreibe ich Ihnen dazu nicht von selbst. "
+        "Fragen Sie mich einfach nach dem Stand.",
+        "en": "All right, I will not write to you about it on my own. Just ask me for the status.",
+    },
+    "report_updates_promise": {
+        "de": "Ich sage Ihnen Bescheid, wenn sich der Stand ändert.",
+        "en": "I will let you know when the status changes.",
+    },
+    "report_update": {
+        "de": "Neues zu Ihrer Meldung {id}: {status}.",
+        "en": "News on your report {id}: {status}.",
+    },
+    "report_update_note": {"de": "Hinweis der Stadt: {note}", "en": "Note from the city: {note}"},
+    "report_status_IN_PROCESS": {
+        "de": "Sie ist jetzt in Bearbeitung",
+        "en": "it is now being worked on",
+    },
+    "report_status_PROCESSED": {"de": "Sie ist erledigt", "en": "it has been dealt with"},
+    "report_status_REJECTED": {
+        "de": "Sie wird nicht bearbeitet",
+        "en": "it will not be worked on",
+    },
+    "report_status_RECEIVED": {"de": "Sie ist eingegangen", "en": "it has been received"},
     "assistant_unavailable": {
         "de": "Ich bin gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
         "en": "I am not available right now. Please try again in a moment.",

@@ -40,6 +40,8 @@ class PersonRow(Base):
     voice_replies: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     speech_rate: Mapped[int] = mapped_column(Integer, default=0)
     consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+    # whether they want to hear when one of their reports changes status (None: not asked yet)
+    report_updates: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     # The buttons of the last answer, so that "2" or "die erste" can pick one.
     last_buttons: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -116,3 +118,13 @@ class DeliveryRow(Base):
     # A worker sending it now holds it until then; a crashed worker's hold runs out.
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ReportFeedRow(Base):
+    """How far the gateway has read the city data API's feed of report status changes."""
+
+    __tablename__ = "report_feed"
+
+    # one cursor per channel: a gateway runs some channels, another gateway the others
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    after: Mapped[int] = mapped_column(Integer, default=0)  # the last change id handled

@@ -53,6 +53,7 @@ def _person(row: Any, *, is_new: bool = False) -> Person:
         created_at=_as_utc(row.created_at),
         last_seen_at=_as_utc(row.last_seen_at),
         is_new=is_new,
+        report_updates=getattr(row, "report_updates", None),
     )
 
 
@@ -110,6 +111,7 @@ class SqlPersonStore:
             "voice_replies": None,
             "speech_rate": 0,
             "consent": None,
+            "report_updates": None,
             "last_buttons": [],
             "created_at": now,
             "last_seen_at": now,
@@ -136,6 +138,7 @@ class SqlPersonStore:
                     voice_replies=person.voice_replies,
                     speech_rate=person.speech_rate,
                     consent=person.consent,
+                    report_updates=person.report_updates,
                     last_buttons=_buttons_to_json(person.last_buttons),
                 )
             )

@@ -146,6 +146,8 @@ async def test_a_report_is_filed_after_yes_with_its_reference_number_and_only_on
     assert len(mine) == 1
     number = mine[0]["service_request_id"]
     assert f"Ihre Nummer ist {number}" in answer.text
+    # the gateway learns which report was filed, to offer news about it
+    assert {"report_filed": number} in [m.get("custom") for m in answer.messages]
     assert mine[0]["service_code"] == "barrier-lift"
     assert mine[0]["extended_attributes"]["attributes"] == {"device": "lift"}
     assert all(talk.slots[s] is None for s in SLOTS)  # ready for the next report
@@ -329,3 +331,17 @@ async def test_the_dialogue_speaks_english_to_english_speakers(client: CityApiCl
     await talk.say("yes", intent="affirm")
     answer = await talk.file()
     assert "Your number is" in answer.text
+
+
+async def test_a_place_said_with_its_adjective_inflected_is_found(client: CityApiClient) -> None:
+    talk = Dialogue(client, _person())
+    await talk.start("Der Fahrstuhl am Neuen Markt ist außer Betrieb")
+    assert "Neuer Markt" in talk.slots["report_place"]
+    readback = await talk.ask(ActionAskReportConfirmed())
+    assert "Sie melden einen Aufzug oder eine Rolltreppe außer Betrieb" in readback.text
+
+
+async def test_a_word_of_the_phrase_alone_is_not_taken_for_a_place(client: CityApiClient) -> None:
+    talk = Dialogue(client, _person())
+    await talk.start("Die Rampe an der Neuen Halle fehlt")
+    assert talk.slots["report_place"] is None  # asked, not guessed from "Neuen"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from typing import Any
 
 from tests.e2e.helpers import answer_text, city, new_sender
-from tests.stack import Stack
+from tests.stack import Stack, http_json
 
 
 def _number(text: str) -> str:
@@ -101,3 +102,32 @@ def test_cancelling_a_report_sends_nothing(stack: Stack) -> None:
         account_id=stack.person_id("web", sender),
     )  # fmt: skip
     assert mine == []
+
+
+def test_the_reporter_who_asked_for_news_hears_of_the_staff_s_status_change(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    stack.chat(sender, "Der Fahrstuhl am Neuen Markt ist außer Betrieb")
+    _, body = stack.chat(sender, "ja")
+    text = answer_text(body)
+    number = _number(text)
+    assert "Bescheid sagen" in text, text
+    _, body = stack.chat(sender, "1")  # the first button: yes, tell me
+    assert "sobald sich etwas ändert" in answer_text(body), answer_text(body)
+    status, answer = http_json(
+        "POST",
+        f"{stack.cityapi_url}/staff/reports/{number}/status",
+        {"status": "IN_PROCESS", "note": "Der Aufzug wird am Montag repariert."},
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
+    )
+    assert status == 200, answer
+    deadline = time.monotonic() + 20
+    waiting: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not waiting:
+        _, page = http_json("GET", f"{stack.gateway_url}/api/chat/messages?sender={sender}")
+        waiting = page["messages"]
+        time.sleep(0.3)
+    assert waiting, "no news reached the web chat"
+    assert f"Neues zu Ihrer Meldung {number}: Sie ist jetzt in Bearbeitung." in waiting[0]["text"]
+    assert "am Montag repariert" in waiting[0]["text"]

@@ -22,6 +22,7 @@ _ITEM_NAMES = {
     "service_requests": "request",
     "media_urls": "media_url",
     "errors": "error",
+    "media": "upload",
 }
 
 

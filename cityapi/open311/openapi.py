@@ -147,6 +147,25 @@ def open311_paths() -> dict[str, Any]:
                 "responses": _answers("Token", 404),
             }
         },
+        f"{v2}/media.{{fmt}}": {
+            "post": {
+                "summary": "Upload a photo (multipart `media`, `api_key`); attach it with media_id",
+                "parameters": [_FMT],
+                "responses": {**_answers("Stored", 400, 403, 413), "201": {"description": "New"}},
+            }
+        },
+        f"{v2}/media/{{name}}": {
+            "get": {
+                "summary": "A photo of a filed report (metadata stripped)",
+                "parameters": [
+                    {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {"description": "The photo", "content": {"image/*": {}}},
+                    "404": {"description": "No such photo"},
+                },
+            }
+        },
         "/staff/reports": {
             "get": {
                 "summary": "Staff: reports with contact data",

@@ -7,6 +7,7 @@ The staff endpoints belong to the city data API proper and answer in its error f
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import hmac
@@ -24,11 +25,13 @@ from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
 from cityapi.open311 import store
 from cityapi.open311.catalogue import BY_CODE, SERVICES, Service
 from cityapi.open311.formats import FORMATS, error_body, local_time, respond
+from cityapi.open311.media import NAME_PATTERN, PhotoRefused, clean_photo, store_photo
 from cityapi.params import ASCII_INTEGER, Param, Query
 
 MAX_FORM_BYTES = 64 * 1024  # a form without a photo: 4,000 characters of text are far below
 MAX_DESCRIPTION = 4000
 MAX_IDS = 100
+MAX_PHOTOS = 3
 DEFAULT_WINDOW = timedelta(days=90)
 AGENCY = "Hanse- und Universitätsstadt Rostock"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -378,7 +381,7 @@ KNOWN_FIELDS = frozenset(
     {
         "api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string",
         "address_id", "email", "first_name", "last_name", "phone", "description", "media_url",
-        "device_id", "account_id", "media",
+        "device_id", "account_id", "media", "media_id",
     }
 )  # fmt: skip
 
@@ -395,16 +398,58 @@ def _idempotency_key(request: web.Request, api_key: str) -> str | None:
     return f"{client}:{raw}"
 
 
+def _body_limit(request: web.Request) -> int:
+    if request.content_type == "multipart/form-data":  # photos ride along
+        return MAX_PHOTOS * request.config_dict[SETTINGS].max_photo_bytes + MAX_FORM_BYTES
+    return MAX_FORM_BYTES
+
+
+async def _read_form(request: web.Request) -> MultiMapping[Any]:
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise invalid("Content-Type", "Send the request form-encoded, as Open311 says.")
+    limit = _body_limit(request)
+    if (request.content_length or 0) > limit:
+        raise ApiError(413, "payload_too_large", "The request is too large.")
+    return await request.clone(client_max_size=limit).post()
+
+
+async def _photos(request: web.Request, fields: MultiMapping[Any]) -> list[tuple[str, str, int]]:
+    """Uploaded photo files, checked and stored; (name, content type, size) of each."""
+    files = [f for f in fields.getall("media", []) if isinstance(f, web.FileField)]
+    if len(files) > MAX_PHOTOS:
+        raise invalid("media", f"At most {MAX_PHOTOS} photos per report.")
+    settings = request.config_dict[SETTINGS]
+    stored = []
+    for upload in files:
+        raw = await asyncio.to_thread(upload.file.read, settings.max_photo_bytes + 1)
+        try:
+            photo = await asyncio.to_thread(clean_photo, raw, settings.max_photo_bytes)
+        except PhotoRefused as exc:
+            raise invalid("media", str(exc)) from None
+        name = await asyncio.to_thread(store_photo, settings.media_dir, photo)
+        stored.append((name, photo.content_type, len(photo.data)))
+    return stored
+
+
+def _close_files(fields: MultiMapping[Any]) -> None:
+    for value in fields.values():
+        if isinstance(value, web.FileField):
+            value.file.close()
+
+
 async def post_request(request: web.Request) -> web.Response:
     """POST requests.json: file a report or an idea (form-encoded, as the specification says)."""
     Query.of(request, ())
+    fields = await _read_form(request)
+    try:
+        return await _file_request(request, fields)
+    finally:
+        _close_files(fields)
+
+
+async def _file_request(request: web.Request, fields: MultiMapping[Any]) -> web.Response:
     fmt = _fmt(request)
     settings = request.config_dict[SETTINGS]
-    if (request.content_length or 0) > MAX_FORM_BYTES:
-        raise ApiError(413, "payload_too_large", "The request is too large.")
-    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise invalid("Content-Type", "Send the request form-encoded, as Open311 says.")
-    fields = await request.clone(client_max_size=MAX_FORM_BYTES).post()
     form = Form(fields)
     unknown = [k for k in fields if k not in KNOWN_FIELDS and not k.startswith("attribute[")]
     if unknown:
@@ -449,6 +494,10 @@ async def post_request(request: web.Request) -> web.Response:
     if phone is not None and not _PHONE.fullmatch(phone):
         raise invalid("phone", "phone is not a telephone number.")
     account_id = form.text("account_id", 128)
+    attach = [m.strip() for m in (form.text("media_id", 200) or "").split(",") if m.strip()]
+    if len(attach) > MAX_PHOTOS or not all(re.fullmatch(NAME_PATTERN, m) for m in attach):
+        raise invalid("media_id", f"media_id: up to {MAX_PHOTOS} ids from POST media.json.")
+    photos = await _photos(request, fields)  # files first, then the rows that point at them
     new = store.NewRequest(
         service_code=service.code,
         description=description,
@@ -466,12 +515,17 @@ async def post_request(request: web.Request) -> web.Response:
         account_id=account_id,
         device_id=form.text("device_id", 128),
         idempotency_key=_idempotency_key(request, api_key),
+        photos=photos,
+        attach=attach,
         forward=bool(settings.forward_url),
     )
     now = store.utcnow()
-    filed = await request.config_dict[DATABASE].transaction(
-        lambda conn: store.file_request(conn, new, now)
-    )
+    try:
+        filed = await request.config_dict[DATABASE].transaction(
+            lambda conn: store.file_request(conn, new, now)
+        )
+    except store.UnknownUpload:
+        raise invalid("media_id", "A media_id names no uploaded photo.") from None
     forwarder = request.config_dict.get(FORWARDER)
     if forwarder is not None and not filed.repeated:
         forwarder.wake()
@@ -510,6 +564,50 @@ async def post_vote(request: web.Request) -> web.Response:
     return respond(_fmt(request), "service_requests", body, status=201 if new else 200)
 
 
+async def post_media(request: web.Request) -> web.Response:
+    """POST media.json: upload a photo first (multipart `media`), attach it with `media_id`."""
+    Query.of(request, ())
+    if request.content_type != "multipart/form-data":
+        raise invalid("Content-Type", "Send the photo as multipart/form-data, field 'media'.")
+    fields = await _read_form(request)
+    try:
+        _check_key(request, Form(fields).text("api_key", 200))
+        photos = await _photos(request, fields)
+    finally:
+        _close_files(fields)
+    if len(photos) != 1:
+        raise invalid("media", "Send one photo in the field 'media'.")
+    name, content_type, size = photos[0]
+    now = store.utcnow()
+    await request.config_dict[DATABASE].transaction(
+        lambda conn: store.add_upload(conn, name, content_type, size, now)
+    )
+    body = [{"media_id": name, "media_url": f"{_base_url(request)}/open311/v2/media/{name}"}]
+    return respond(_fmt(request), "media", body, status=201)
+
+
+async def get_media(request: web.Request) -> web.StreamResponse:
+    """GET media/{name}: a photo of a filed report."""
+    Query.of(request, ())
+    name = request.match_info["name"]
+    content_type = None
+    if re.fullmatch(NAME_PATTERN, name):
+        content_type = await request.config_dict[DATABASE].transaction(
+            lambda conn: store.attached_photo(conn, name)
+        )
+    path = request.config_dict[SETTINGS].media_dir / name
+    if content_type is None or not path.is_file():
+        raise ApiError(404, "not_found", "There is no such photo.")
+    return web.FileResponse(
+        path,
+        headers={
+            "Content-Type": content_type,
+            "Cache-Control": "public, max-age=86400",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 def open311_app() -> web.Application:
     """The Open311 GeoReport v2 sub-application, mounted at /open311/v2."""
     app = web.Application(middlewares=[open311_errors])
@@ -521,6 +619,8 @@ def open311_app() -> web.Application:
     app.router.add_get(f"/requests/{{id}}.{_FMT}", get_request)
     app.router.add_post(f"/requests/{{id}}/votes.{_FMT}", post_vote)
     app.router.add_get(f"/tokens/{{token}}.{_FMT}", get_token)
+    app.router.add_post(f"/media.{_FMT}", post_media)
+    app.router.add_get("/media/{name}", get_media)
     return app
 
 

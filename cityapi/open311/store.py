@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cityapi.open311 import tables as t
@@ -59,7 +59,12 @@ class NewRequest:
     device_id: str | None = None
     idempotency_key: str | None = None
     photos: Sequence[tuple[str, str, int]] = ()  # (file name, content type, size)
+    attach: Sequence[str] = ()  # names of photos uploaded before (media_id)
     forward: bool = False
+
+
+class UnknownUpload(Exception):
+    """A media_id that names no uploaded photo (or one already attached)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +119,14 @@ def file_request(conn: Connection, new: NewRequest, now: datetime) -> Filed:
             request_id=request_id, detailed_status=RECEIVED, changed_at=now, changed_by=None
         )
     )
-    for name, content_type, size in new.photos:
+    photos = list(new.photos)
+    for name in new.attach:
+        upload = conn.execute(select(t.uploads).where(t.uploads.c.name == name)).first()
+        if upload is None:
+            raise UnknownUpload(name)
+        conn.execute(delete(t.uploads).where(t.uploads.c.name == name))
+        photos.append((upload.name, upload.content_type, upload.size))
+    for name, content_type, size in photos:
         conn.execute(
             insert(t.media).values(
                 request_id=request_id,
@@ -369,3 +381,17 @@ def count_requests(conn: Connection) -> int:
 def utcnow() -> datetime:
     """Now, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def add_upload(conn: Connection, name: str, content_type: str, size: int, now: datetime) -> None:
+    """Remember an uploaded photo until a report attaches it."""
+    conn.execute(
+        insert(t.uploads).values(name=name, content_type=content_type, size=size, created_at=now)
+    )
+
+
+def attached_photo(conn: Connection, name: str) -> str | None:
+    """The content type of a photo attached to a report, or None."""
+    return conn.execute(
+        select(t.media.c.content_type).where(t.media.c.name == name)
+    ).scalar_one_or_none()

@@ -101,6 +101,16 @@ media = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# photos uploaded first (POST media.json) and attached when the report is filed (media_id)
+uploads = Table(
+    "open311_uploads",
+    metadata,
+    Column("name", String(80), primary_key=True),
+    Column("content_type", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 forward_queue = Table(
     "open311_forward_queue",
     metadata,

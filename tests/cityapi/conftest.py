@@ -39,10 +39,14 @@ def sample_url(
 
 
 @pytest.fixture(scope="session")
-async def api(sample_url: str, districts: DistrictRegistry) -> AsyncIterator[TestClient]:
+async def api(
+    sample_url: str, districts: DistrictRegistry, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[TestClient]:
     """The city data API over HTTP on a free port, serving the sample."""
     settings = CityApiSettings(
         DATABASE_URL=sample_url,
+        CITYAPI_MEDIA_DIR=str(tmp_path_factory.mktemp("media")),
+        CITYAPI_OPEN311_MAX_PHOTO_BYTES=2 * 1024 * 1024,
         CITYAPI_OPEN311_API_KEYS=f"other-client-key,{OPEN311_KEY}",
         CITYAPI_STAFF_TOKEN=STAFF_TOKEN,
     )

@@ -30,7 +30,12 @@ def _unknown_parameter(body: Any) -> bool:
 
 
 def _concrete(path: str) -> str:
-    for name, value in (("{id}", "1"), ("{fmt}", "json"), ("{code}", "barrier-lift")):
+    for name, value in (
+        ("{id}", "1"),
+        ("{fmt}", "json"),
+        ("{code}", "barrier-lift"),
+        ("{name}", "x"),
+    ):
         path = path.replace(name, value)
     return path.replace("{token}", "00000000-0000-0000-0000-000000000000")
 

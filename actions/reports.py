@@ -52,8 +52,10 @@ SLOTS = (
     "report_lon",
     "report_district",
     "report_duplicate",
+    "report_media",
     "report_key",
 )
+MAX_PHOTOS = 3
 CATEGORIES = ("lift", "kerb", "path", "signal", "tactile", "step", "toilet", "other")
 IDEA = "idea"
 NONE = "none"  # report_support when there is no open report nearby to support
@@ -365,6 +367,10 @@ class ActionStartReport(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         is_idea = intent == "submit_idea"
         events: List[EventType] = [SlotSet(slot, None) for slot in SLOTS]
+        media_id = latest_entity(tracker, "media_id") if intent == "attach_photo" else None
+        if media_id:
+            events.append(SlotSet("report_media", str(media_id)))
+            dispatcher.utter_message(text=texts.text(language, "report_photo_first"))
         events += [
             SlotSet("report_kind", IDEA if is_idea else "problem"),
             SlotSet("report_key", uuid.uuid4().hex),
@@ -435,6 +441,8 @@ class ValidateReportForm(Action):
         part = latest_entity(tracker, "report_part")
         if part == "cancel" or (_CANCEL.search(message) and len(message.split()) <= 4):
             return _cancel_events()
+        if intent == "attach_photo":
+            return self._photo(dispatcher, tracker, language, requested)
         client = self._client or shared_client()
         try:
             return await self._answer(
@@ -508,6 +516,19 @@ class ValidateReportForm(Action):
         if requested == "report_confirmed":
             return self._confirmation(dispatcher, tracker, language, message, intent)
         return [SlotSet(requested, tracker.get_slot(requested))]
+
+    def _photo(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str, requested: str
+    ) -> List[EventType]:
+        """A photo sent during the report: kept with it, then the same question again."""
+        media_id = latest_entity(tracker, "media_id")
+        photos = [p for p in (tracker.get_slot("report_media") or "").split(",") if p]
+        if media_id and len(photos) < MAX_PHOTOS and media_id not in photos:
+            photos.append(str(media_id))
+            dispatcher.utter_message(text=texts.text(language, "report_photo_taken"))
+        else:
+            dispatcher.utter_message(text=texts.text(language, "report_photo_enough"))
+        return [SlotSet("report_media", ",".join(photos) or None), SlotSet(requested, None)]
 
     def _confirmation(
         self,
@@ -698,6 +719,14 @@ class ActionAskReportConfirmed(Action):
             summary = texts.text(
                 language, "report_readback", what=what, place=place, description=said
             )
+        photos = len([p for p in (tracker.get_slot("report_media") or "").split(",") if p])
+        if photos:
+            summary = summary.replace(
+                texts.text(language, "report_readback_question"),
+                texts.text(language, "report_readback_photos", count=photos)
+                + " "
+                + texts.text(language, "report_readback_question"),
+            )
         buttons = [{"title": texts.text(language, "report_button_send"), "payload": "/affirm"}]
         buttons += _fix_buttons(language, is_idea)
         dispatcher.utter_message(text=summary, buttons=buttons)
@@ -729,6 +758,8 @@ def _form_fields(tracker: Tracker) -> Dict[str, str]:
     if category == "lift":
         device = "escalator" if _ESCALATOR.search(description) else "lift"
         fields["attribute[device]"] = device
+    if tracker.get_slot("report_media"):
+        fields["media_id"] = str(tracker.get_slot("report_media"))
     return fields
 
 

@@ -483,6 +483,11 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
             "Soll ich das so an die Stadt schicken?"
         ),
         "report_readback_description": " Ihre Worte: „{description}“.",
+        "report_readback_question": "Soll ich das so an die Stadt schicken?",
+        "report_readback_photos": "Fotos dazu: {count}.",
+        "report_photo_first": "Danke für das Foto. Ich nehme es zur Meldung.",
+        "report_photo_taken": "Danke, das Foto nehme ich zur Meldung.",
+        "report_photo_enough": "Mehr als drei Fotos kann ich zu einer Meldung nicht nehmen.",
         "report_button_send": "Ja, abschicken",
         "report_button_fix_place": "Ort ändern",
         "report_button_fix_category": "Art ändern",
@@ -582,6 +587,11 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
             "Shall I send it to the city like this?"
         ),
         "report_readback_description": " Your words: “{description}”.",
+        "report_readback_question": "Shall I send it to the city like this?",
+        "report_readback_photos": "Photos with it: {count}.",
+        "report_photo_first": "Thank you for the photo. I will add it to the report.",
+        "report_photo_taken": "Thank you, I will add the photo to the report.",
+        "report_photo_enough": "I cannot take more than three photos for one report.",
         "report_button_send": "Yes, send it",
         "report_button_fix_place": "Change the place",
         "report_button_fix_category": "Change the kind",

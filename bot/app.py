@@ -34,7 +34,7 @@ from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
-from bot.reports import ReportUpdates
+from bot.reports import CityPhotoStore, ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
@@ -157,6 +157,11 @@ def _core(
             speech_text=speech_text,
             personal_data=personal_data,
             subscriptions=SubscriptionDesk(subscriptions, districts),
+            photos=(
+                CityPhotoStore(session, str(settings.cityapi_url), settings.cityapi_open311_key)
+                if settings.cityapi_open311_key
+                else None
+            ),
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",

@@ -13,6 +13,7 @@ asks to wait ends the round, so the change is sent at the next one.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Mapping
 from typing import Any, cast
@@ -22,8 +23,8 @@ from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core import texts as core_texts
-from bot.core.messages import ChannelName, OutgoingMessage, Recipient, RetryAfter
-from bot.core.ports import OutboundChannel
+from bot.core.messages import ChannelName, Image, OutgoingMessage, Recipient, RetryAfter
+from bot.core.ports import OutboundChannel, PhotoRefused, PhotoUnavailable
 from bot.store.models import ReportFeedRow
 from bot.store.people import SqlPersonStore
 
@@ -167,3 +168,35 @@ class ReportUpdates:
             )
             if not result.rowcount:
                 await conn.execute(insert(_feed).values(channel=channel, after=after))
+
+
+class CityPhotoStore:
+    """Uploads report photos to the city data API's Open311 (`POST media.json`)."""
+
+    def __init__(self, session: aiohttp.ClientSession, cityapi_url: str, api_key: str) -> None:
+        self._session = session
+        self._url = cityapi_url.rstrip("/") + "/open311/v2/media.json"
+        self._api_key = api_key
+
+    async def upload(self, image: Image) -> str:
+        """The media id of the stored photo; PhotoRefused or PhotoUnavailable otherwise."""
+        form = aiohttp.FormData()
+        form.add_field("api_key", self._api_key)
+        extension = image.mime_type.rsplit("/", 1)[-1][:8] or "jpg"
+        form.add_field(
+            "media", io.BytesIO(image.data), filename=f"photo.{extension}",
+            content_type=image.mime_type,
+        )  # fmt: skip
+        try:
+            async with self._session.post(
+                self._url, data=form, timeout=aiohttp.ClientTimeout(total=20)
+            ) as response:
+                body = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise PhotoUnavailable(type(exc).__name__) from exc
+        if status in (400, 413):
+            raise PhotoRefused(str(status))
+        if status != 201 or not isinstance(body, list) or not body:
+            raise PhotoUnavailable(f"HTTP {status}")
+        return str(body[0]["media_id"])

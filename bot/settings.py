@@ -115,6 +115,8 @@ class GatewaySettings(EnvSettings):
     # no news are pushed; people can still ask for the status).
     cityapi_url: AnyHttpUrl = Field(AnyHttpUrl("http://127.0.0.1:8000"), alias="CITYAPI_URL")
     cityapi_staff_token: str = Field("", alias="CITYAPI_STAFF_TOKEN", repr=False)
+    # report photos go to the city data API's Open311 with the key the action server files with
+    cityapi_open311_key: str = Field("", alias="CITYAPI_OPEN311_API_KEY", repr=False)
     report_updates_interval_s: float = Field(30.0, alias="REPORT_UPDATES_INTERVAL_S", gt=0, le=3600)
 
     @property

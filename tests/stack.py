@@ -257,6 +257,7 @@ class Stack:
                 "DATABASE_URL": self.cityapi_db_url,
                 "CITYAPI_OPEN311_API_KEYS": self.open311_key,
                 "CITYAPI_STAFF_TOKEN": self.staff_token,
+                "CITYAPI_MEDIA_DIR": str(workdir / "media"),
             },
             "/healthz",
         )  # fmt: skip
@@ -458,6 +459,7 @@ class Stack:
             # report status news, read from the city data API's staff feed
             "CITYAPI_URL": self.cityapi.url,
             "CITYAPI_STAFF_TOKEN": self.staff_token,
+            "CITYAPI_OPEN311_API_KEY": self.open311_key,  # photos go to Open311
             "REPORT_UPDATES_INTERVAL_S": "0.5",
             # every test and benchmark user talks from 127.0.0.1, many per second: the inbound
             # limits are tested with their defaults on a gateway of their own

@@ -29,6 +29,9 @@ from bot.core.ports import (
     AssistantUnavailable,
     PersonalData,
     PersonStore,
+    PhotoRefused,
+    PhotoStore,
+    PhotoUnavailable,
     SpeechText,
     VoiceError,
     VoiceService,
@@ -82,8 +85,10 @@ class Conversation:
         speech_text: SpeechText | None = None,
         personal_data: PersonalData | None = None,
         subscriptions: SubscriptionDesk | None = None,
+        photos: PhotoStore | None = None,
     ) -> None:
         self._store = store
+        self._photos = photos
         self._subscriptions = subscriptions
         self._personal_data = personal_data
         self._assistant = assistant
@@ -127,6 +132,7 @@ class Conversation:
         if msg.unusable is not None:
             return await self._refuse(msg, stored, person, msg.unusable)
         heard = False
+        photo_payload: str | None = None
         before: list[OutgoingMessage] = []
         text = msg.text
         if msg.audio is not None:
@@ -144,13 +150,24 @@ class Conversation:
             heard = True
             before.append(self._say("understood", person, text=text))
         elif msg.image is not None and not msg.text:
-            return await self._refuse(msg, stored, person, "image_unsupported")
+            if self._photos is None:
+                return await self._refuse(msg, stored, person, "image_unsupported")
+            try:
+                media_id = await self._photos.upload(msg.image)
+            except PhotoRefused:
+                return await self._refuse(msg, stored, person, "image_refused")
+            except PhotoUnavailable:
+                return await self._refuse(msg, stored, person, "image_unsupported")
+            # the report dialogue takes it (and starts a report when none is going on)
+            photo_payload = "/attach_photo" + json.dumps({"media_id": media_id})
 
         if msg.location is not None:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
             assistant_text = "/share_location" + json.dumps(position)
         elif msg.payload:
             assistant_text = msg.payload
+        elif photo_payload is not None:
+            assistant_text = photo_payload
         else:
             problem = input_problem(text)
             if problem is not None or text is None:

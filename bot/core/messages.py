@@ -20,6 +20,7 @@ Refusal = Literal[
     "too_large",
     "bad_location",
     "image_unsupported",
+    "image_refused",
     "voice_unavailable",
     "voice_failed",
     "voice_too_long",

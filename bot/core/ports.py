@@ -19,6 +19,7 @@ from bot.core.messages import (
     Audio,
     ChannelName,
     DeliveryResult,
+    Image,
     IncomingMessage,
     Language,
     OutgoingMessage,
@@ -170,3 +171,19 @@ class SubscriptionStore(Protocol):
         self, person_id: str, districts: Sequence[str] | None, topic: str | None
     ) -> list[Subscription]:
         """Remove the person's subscriptions matching both filters (None: any); what went."""
+
+
+class PhotoRefused(Exception):
+    """The photo is not taken (not a photo, too large)."""
+
+
+class PhotoUnavailable(Exception):
+    """Photos cannot be taken right now (the city data API is away)."""
+
+
+class PhotoStore(Protocol):
+    """Where a report's photo goes before the report is filed (the city data API's Open311)."""
+
+    async def upload(self, image: Image) -> str:
+        """Store the photo; its media id. Raises PhotoRefused or PhotoUnavailable."""
+        ...

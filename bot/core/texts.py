@@ -124,8 +124,14 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "I have no answer to that right now. Type “help” and I will tell you what I can do.",
     },
     "image_unsupported": {
-        "de": "Fotos kann ich noch nicht ansehen. Bitte beschreiben Sie es mit Worten.",
-        "en": "I cannot look at photos yet. Please describe it in words.",
+        "de": "Fotos kann ich gerade nicht annehmen. Bitte beschreiben Sie es mit Worten.",
+        "en": "I cannot take photos right now. Please describe it in words.",
+    },
+    "image_refused": {
+        "de": "Dieses Bild kann ich nicht annehmen. Bitte schicken Sie ein Foto (JPEG, PNG oder "
+        "WebP) von höchstens 8 MB, oder beschreiben Sie es mit Worten.",
+        "en": "I cannot take this picture. Please send a photo (JPEG, PNG or WebP) of at most "
+        "8 MB, or describe it in words.",
     },
     "voice_unavailable": {
         "de": "Sprachnachrichten kann ich gerade nicht verstehen. Bitte schreiben Sie Ihre Frage.",

@@ -118,6 +118,7 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{workdir / 'c.sqlite3'}",
         "PYTHONPATH": str(ROOT),
         "CITYAPI_OPEN311_API_KEYS": OPEN311_KEY,
+        "CITYAPI_MEDIA_DIR": str(workdir / "media"),
     }
     geojson = workdir / "test_places.geojson"
     geojson.write_text(

@@ -1,8 +1,12 @@
 """Barrier reports and ideas in conversation, filed through the real city data API's Open311."""
 
+import io
 import json
 import uuid
 from typing import Any
+
+import aiohttp
+from PIL import Image
 
 from actions.cityapi_client import CityApiClient
 from actions.reports import (
@@ -18,6 +22,7 @@ from actions.reports import (
     place_phrase,
 )
 from builders import Answer, make_tracker, run_action, tracker_from_payload
+from conftest import OPEN311_KEY
 
 DOBERANER_PLATZ = (54.0916, 12.1215)
 
@@ -345,3 +350,40 @@ async def test_a_word_of_the_phrase_alone_is_not_taken_for_a_place(client: CityA
     talk = Dialogue(client, _person())
     await talk.start("Die Rampe an der Neuen Halle fehlt")
     assert talk.slots["report_place"] is None  # asked, not guessed from "Neuen"
+
+
+async def _upload_photo(cityapi_url: str) -> str:
+    image = Image.new("RGB", (32, 24), (10, 120, 200))
+    raw = io.BytesIO()
+    image.save(raw, "JPEG")
+    form = aiohttp.FormData()
+    form.add_field("api_key", OPEN311_KEY)
+    form.add_field("media", io.BytesIO(raw.getvalue()), filename="p.jpg", content_type="image/jpeg")
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{cityapi_url}/open311/v2/media.json", data=form) as response:
+            assert response.status == 201, await response.text()
+            return str((await response.json())[0]["media_id"])
+
+
+async def test_a_photo_starts_a_report_and_is_filed_with_it(
+    client: CityApiClient, cityapi_url: str
+) -> None:
+    sender = _person()
+    talk = Dialogue(client, sender)
+    media_id = await _upload_photo(cityapi_url)
+    answer = await talk.start(
+        f'/attach_photo{{"media_id": "{media_id}"}}', intent="attach_photo", media_id=media_id
+    )
+    assert "Danke für das Foto" in answer.text
+    assert talk.next_slot() == "report_category"
+    await talk.tap('/report_barrier{"barrier": "step"}')
+    await talk.say("Doberaner Platz")
+    second = await _upload_photo(cityapi_url)
+    taken = await talk.tap(f'/attach_photo{{"media_id": "{second}"}}')
+    assert "Foto nehme ich zur Meldung" in taken.text
+    readback = await talk.ask(ActionAskReportConfirmed())
+    assert "Fotos dazu: 2." in readback.text
+    await talk.say("ja", intent="affirm")
+    await talk.file()
+    report = (await _reports_of(client, sender))[0]
+    assert len(report["extended_attributes"]["media_urls"]) == 2

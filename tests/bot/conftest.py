@@ -11,6 +11,13 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.settings import GatewaySettings
+from cityapi.app import create_app as create_cityapi
+from cityapi.districts import DistrictRegistry
+from cityapi.migrate import upgrade
+from cityapi.settings import REPO_ROOT, CityApiSettings
+
+STAFF_TOKEN = "staff-token-for-report-news"
+API_KEY = "assistant-key-for-report-news"
 
 
 def closed_port() -> int:
@@ -31,3 +38,21 @@ async def client(tmp_path: Path) -> AsyncIterator[TestClient]:
     app = create_app(GatewaySettings.from_env(env), env)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client
+
+
+@pytest.fixture
+async def cityapi(tmp_path: Path) -> AsyncIterator[TestClient]:
+    """The real city data API (Open311 and staff endpoints) on an empty SQLite database."""
+    url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
+    upgrade(url)
+    settings = CityApiSettings(
+        DATABASE_URL=url,
+        CITYAPI_OPEN311_API_KEYS=API_KEY,
+        CITYAPI_STAFF_TOKEN=STAFF_TOKEN,
+        CITYAPI_MEDIA_DIR=str(tmp_path / "media"),
+    )
+    districts = DistrictRegistry.load(REPO_ROOT / "data" / "districts")
+    client = TestClient(TestServer(create_cityapi(settings, districts)))
+    await client.start_server()
+    yield client
+    await client.close()

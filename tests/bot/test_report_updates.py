@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
 import psycopg
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.channels.web.adapter import WebChannel
 from bot.core.conversation import Conversation
@@ -22,14 +22,9 @@ from bot.reports import ReportUpdates
 from bot.store.database import create_engine, migrate
 from bot.store.people import SqlPersonStore
 from bot.store.web_outbox import WebOutbox
-from cityapi.app import create_app
-from cityapi.districts import DistrictRegistry
-from cityapi.migrate import upgrade
-from cityapi.settings import REPO_ROOT, CityApiSettings
+from tests.bot.conftest import API_KEY, STAFF_TOKEN
 from tests.fakes import MemoryPersonStore, ScriptedAssistant
 
-STAFF_TOKEN = "staff-token-for-report-news"
-API_KEY = "assistant-key-for-report-news"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 FILED = AssistantReply(
     (OutgoingMessage(text="Danke! Ihre Nummer ist 12.", custom={"report_filed": "12"}),)
@@ -77,21 +72,6 @@ async def test_a_no_is_kept_and_never_asked_again(guesser: LanguageGuesser) -> N
     assert store.people[("web", "ben")].report_updates is False
     turn = await core.handle(_message("abschicken", "ben"))
     assert len(turn.messages) == 1
-
-
-@pytest.fixture
-async def cityapi(tmp_path: Path) -> AsyncIterator[TestClient]:
-    """The real city data API (Open311 and staff endpoints) on an empty SQLite database."""
-    url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
-    upgrade(url)
-    settings = CityApiSettings(
-        DATABASE_URL=url, CITYAPI_OPEN311_API_KEYS=API_KEY, CITYAPI_STAFF_TOKEN=STAFF_TOKEN
-    )
-    districts = DistrictRegistry.load(REPO_ROOT / "data" / "districts")
-    client = TestClient(TestServer(create_app(settings, districts)))
-    await client.start_server()
-    yield client
-    await client.close()
 
 
 async def _file(city: TestClient, person_id: str) -> str:

@@ -8,7 +8,8 @@ COPY dburl.py dburl.py
 COPY cityapi cityapi
 COPY data data
 COPY scripts/serve-cityapi.sh scripts/serve-cityapi.sh
-RUN useradd --system --uid 10001 --home-dir /app smile
+RUN useradd --system --uid 10001 --home-dir /app smile \
+    && mkdir -p /data/media && chown 10001 /data/media
 USER 10001
 ENV PYTHONUNBUFFERED=1 CITYAPI_HOST=0.0.0.0 CITYAPI_PORT=8000
 EXPOSE 8000

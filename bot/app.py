@@ -34,7 +34,7 @@ from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
-from bot.reports import CityPhotoStore, ReportUpdates
+from bot.reports import CityPhotoStore, CityReportAccounts, ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
@@ -137,7 +137,15 @@ def _core(
         outbox = WebOutbox(engine)
         subscriptions = SqlSubscriptionStore(engine)
         personal_data = StoredPersonalData(
-            people, outbox, settings.rasa_tracker_store_url, subscriptions
+            people,
+            outbox,
+            settings.rasa_tracker_store_url,
+            subscriptions,
+            reports=(
+                CityReportAccounts(session, str(settings.cityapi_url), settings.cityapi_staff_token)
+                if settings.cityapi_staff_token
+                else None
+            ),
         )
         web_channel = WebChannel(people, outbox)
         await web_channel.start()

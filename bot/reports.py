@@ -17,6 +17,7 @@ import io
 import logging
 from collections.abc import Mapping
 from typing import Any, cast
+from urllib.parse import quote
 
 import aiohttp
 from sqlalchemy import Table, insert, select, text, update
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core import texts as core_texts
 from bot.core.messages import ChannelName, Image, OutgoingMessage, Recipient, RetryAfter
-from bot.core.ports import OutboundChannel, PhotoRefused, PhotoUnavailable
+from bot.core.ports import OutboundChannel, PhotoRefused, PhotoUnavailable, ReportsUnavailable
 from bot.store.models import ReportFeedRow
 from bot.store.people import SqlPersonStore
 
@@ -200,3 +201,29 @@ class CityPhotoStore:
         if status != 201 or not isinstance(body, list) or not body:
             raise PhotoUnavailable(f"HTTP {status}")
         return str(body[0]["media_id"])
+
+
+class CityReportAccounts:
+    """Unlinks a person from their reports at the city data API (staff token)."""
+
+    def __init__(self, session: aiohttp.ClientSession, cityapi_url: str, token: str) -> None:
+        self._session = session
+        self._base = cityapi_url.rstrip("/")
+        self._token = token
+
+    async def forget(self, person_id: str) -> int:
+        """How many reports were unlinked; ReportsUnavailable when it could not be done."""
+        url = f"{self._base}/staff/accounts/{quote(person_id, safe='')}/forget"
+        try:
+            async with self._session.post(
+                url,
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=aiohttp.ClientTimeout(total=10),
+            ) as response:
+                body = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise ReportsUnavailable(type(exc).__name__) from exc
+        if status != 200 or not isinstance(body, dict):
+            raise ReportsUnavailable(f"HTTP {status}")
+        return int(body.get("reports") or 0)

@@ -105,6 +105,8 @@ class MemoryPersonalData:
 
     store: MemoryPersonStore
     conversation_events: dict[str, int] = field(default_factory=dict)  # person id → events
+    reports: dict[str, int] = field(default_factory=dict)  # person id → their reports
+    reports_away: bool = False  # the city data API cannot be reached to unlink them
     erased: list[str] = field(default_factory=list)
 
     async def erase(self, person_id: str) -> Erased:
@@ -114,4 +116,11 @@ class MemoryPersonalData:
         for key in keys:
             del self.store.people[key]
         events = self.conversation_events.pop(person_id, 0)
-        return Erased(conversation_events=events, settings=bool(keys), waiting_messages=0)
+        reports = 0 if self.reports_away else self.reports.pop(person_id, 0)
+        return Erased(
+            conversation_events=events,
+            settings=bool(keys),
+            waiting_messages=0,
+            reports=reports,
+            reports_unreachable=self.reports_away,
+        )

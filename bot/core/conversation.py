@@ -241,9 +241,12 @@ class Conversation:
                 )
             if erased.subscriptions:
                 parts.append(texts.text("deleted_subscriptions", lang))
-            answer = OutgoingMessage(
-                text=texts.text("deleted", lang, removed=texts.word_list(lang, parts))
-            )
+            if erased.reports:
+                parts.append(texts.text("deleted_reports", lang, count=str(erased.reports)))
+            said = texts.text("deleted", lang, removed=texts.word_list(lang, parts))
+            if erased.reports_unreachable:
+                said += " " + texts.text("deleted_reports_later", lang)
+            answer = OutgoingMessage(text=said)
             # nothing of the person is written again: the turn ends here
             return Turn(messages=(*before, answer), language=lang, person_id=person.id)
         if step == "cancelled" or (step == "confirmed" and not offered):

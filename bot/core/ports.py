@@ -85,6 +85,8 @@ class Erased:
     settings: bool  # the person record: language, voice settings, offered choices
     waiting_messages: int  # messages kept for the person's next visit
     subscriptions: int = 0  # announcements they had subscribed to
+    reports: int = 0  # their reports, now without their name or id (the reports stay)
+    reports_unreachable: bool = False  # the city data API was away: reports still linked
 
 
 class PersonalData(Protocol):
@@ -186,4 +188,16 @@ class PhotoStore(Protocol):
 
     async def upload(self, image: Image) -> str:
         """Store the photo; its media id. Raises PhotoRefused or PhotoUnavailable."""
+        ...
+
+
+class ReportsUnavailable(Exception):
+    """The city data API could not be reached to unlink a person's reports."""
+
+
+class ReportAccounts(Protocol):
+    """The city data API's side of a person's erasure request."""
+
+    async def forget(self, person_id: str) -> int:
+        """Unlink the person from their reports; how many. Raises ReportsUnavailable."""
         ...

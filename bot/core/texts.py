@@ -82,6 +82,18 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "deleted_conversation": {"de": "unser Gesprächsverlauf", "en": "our conversation"},
     "deleted_subscriptions": {"de": "Ihre Abos", "en": "your subscriptions"},
+    "deleted_reports": {
+        "de": "die Verbindung zu Ihren {count} Meldungen (die Meldungen bleiben ohne Ihren "
+        "Namen bei der Stadt)",
+        "en": "the link to your {count} reports (the reports stay with the city, without "
+        "your name)",
+    },
+    "deleted_reports_later": {
+        "de": "Ihre Meldungen konnte ich gerade nicht von Ihnen lösen, weil der Dienst der "
+        "Stadt nicht erreichbar war. Bitte schreiben Sie später noch einmal /delete.",
+        "en": "I could not unlink your reports just now, as the city's service was not "
+        "reachable. Please send /delete again later.",
+    },
     "deleted_waiting": {
         "de": "{count} wartende Nachrichten",
         "en": "{count} waiting messages",

@@ -1,8 +1,9 @@
 """Deleting a person's data from every store the gateway can reach, by their opaque id.
 
-The gateway's database (the person record and the web chat's waiting messages) and Rasa's SQL
+The gateway's database (the person record and the web chat's waiting messages), Rasa's SQL
 tracker store (the conversation; the same RASA_TRACKER_STORE_URL Rasa uses, whose table is
-`events`). The person id is Rasa's sender id, so one id reaches both.
+`events`) and the city data API's reports (unlinked, as the reports themselves must stay). The
+person id is Rasa's sender id and the reports' account id, so one id reaches all three.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.ports import Erased
+from bot.core.ports import Erased, ReportAccounts, ReportsUnavailable
 from bot.store.database import create_engine
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
@@ -31,8 +32,10 @@ class StoredPersonalData:
         outbox: WebOutbox,
         tracker_store_url: str | None,
         subscriptions: SqlSubscriptionStore | None = None,
+        reports: ReportAccounts | None = None,
     ) -> None:
         self._people = people
+        self._reports = reports
         self._subscriptions = subscriptions
         self._outbox = outbox
         self._tracker: AsyncEngine | None = (
@@ -40,7 +43,13 @@ class StoredPersonalData:
         )
 
     async def erase(self, person_id: str) -> Erased:
-        """Delete the conversation first, then the waiting messages and the person record."""
+        """Unlink their reports, delete the conversation, the waiting messages, the record."""
+        reports, unreachable = 0, False
+        if self._reports is not None:
+            try:
+                reports = await self._reports.forget(person_id)
+            except ReportsUnavailable:
+                unreachable = True  # said in the answer; /delete again unlinks them later
         events = await self._erase_conversation(person_id)
         waiting = await self._outbox.forget(person_id)
         subscribed = await self._subscriptions.end_all(person_id) if self._subscriptions else 0
@@ -51,6 +60,8 @@ class StoredPersonalData:
             settings=settings,
             waiting_messages=waiting,
             subscriptions=subscribed,
+            reports=reports,
+            reports_unreachable=unreachable,
         )
 
     async def _erase_conversation(self, person_id: str) -> int:

@@ -799,9 +799,27 @@ async def staff_changes(request: web.Request) -> web.Response:
     return web.json_response({"items": items, "next_after": last})
 
 
+async def staff_forget_account(request: web.Request) -> web.Response:
+    """POST /staff/accounts/{account_id}/forget: a person asked to be forgotten (GDPR Art. 17).
+
+    Their reports stay (the city still has to fix the lift) but no longer point at them: the
+    account id, contact data and device id are removed, their votes become anonymous.
+    """
+    _staff(request)
+    Query.of(request, ())
+    account_id = request.match_info["account_id"]
+    if not 1 <= len(account_id) <= 128:
+        raise invalid("account_id", "account_id must be 1 to 128 characters.")
+    unlinked = await request.config_dict[DATABASE].transaction(
+        lambda conn: store.forget_account(conn, account_id)
+    )
+    return web.json_response({"reports": unlinked})
+
+
 STAFF_ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/staff/reports", staff_list),
     ("GET", "/staff/reports/{id}", staff_get),
     ("POST", "/staff/reports/{id}/status", staff_change_status),
     ("GET", "/staff/report-changes", staff_changes),
+    ("POST", "/staff/accounts/{account_id}/forget", staff_forget_account),
 )

@@ -395,3 +395,25 @@ def attached_photo(conn: Connection, name: str) -> str | None:
     return conn.execute(
         select(t.media.c.content_type).where(t.media.c.name == name)
     ).scalar_one_or_none()
+
+
+def forget_account(conn: Connection, account_id: str) -> int:
+    """Unlink a person from their reports and votes (the reports stay, without them)."""
+    result = conn.execute(
+        update(t.requests)
+        .where(t.requests.c.account_id == account_id)
+        .values(
+            account_id=None, email=None, first_name=None, last_name=None, phone=None,
+            device_id=None,
+        )
+    )  # fmt: skip
+    votes = conn.execute(
+        select(t.votes.c.request_id).where(t.votes.c.account_id == account_id)
+    ).all()
+    for vote in votes:  # the vote still counts, but no longer says whose it is
+        conn.execute(
+            update(t.votes)
+            .where(t.votes.c.request_id == vote.request_id, t.votes.c.account_id == account_id)
+            .values(account_id=f"forgotten-{uuid.uuid4().hex}")
+        )
+    return int(result.rowcount or 0)

@@ -77,4 +77,3 @@ async def test_without_the_city_data_api_a_photo_is_politely_declined() -> None:
             text="Fotos kann ich gerade nicht annehmen. Bitte beschreiben Sie es mit Worten."
         ),
     )
-

@@ -414,3 +414,28 @@ async def test_a_district_named_instead_of_a_point_is_kept_as_the_district(
     found = await _get(api, f"/requests/{body[0]['service_request_id']}.json", extensions="true")
     assert found[0]["address"] == "KTV"
     assert found[0]["extended_attributes"]["district"] == "Kröpeliner-Tor-Vorstadt"
+
+
+async def test_a_person_forgotten_on_request_leaves_their_reports_anonymous(
+    api: TestClient, districts: DistrictRegistry
+) -> None:
+    account = f"forget-{uuid.uuid4().hex[:8]}"
+    mine = await _file(
+        api, _point(districts, "Biestow"), "barrier-kerb", account_id=account,
+        email="max@example.org",
+    )  # fmt: skip
+    other = await _file(api, _point(districts, "Biestow", north_m=500), "barrier-path")
+    await api.post(f"{V2}/requests/{other}/votes.json", data=_form(account_id=account))
+    resp = await api.post(f"/staff/accounts/{account}/forget", headers=STAFF)
+    assert resp.status == 200
+    assert (await resp.json()) == {"reports": 1}
+    assert await _get(api, "/requests.json", api_key=OPEN311_KEY, account_id=account) == []
+    detail = await (await api.get(f"/staff/reports/{mine}", headers=STAFF)).json()
+    assert detail["contact"]["email"] is None
+    assert detail["description"] == ""  # the report itself stays
+    voted = await _get(api, f"/requests/{other}.json", extensions="true")
+    assert voted[0]["extended_attributes"]["votes"] == 1
+    # their vote no longer says whose it is: the same account may support it anew
+    again = await api.post(f"{V2}/requests/{other}/votes.json", data=_form(account_id=account))
+    assert (await again.json())[0]["votes"] == 2
+    assert (await api.post(f"/staff/accounts/{account}/forget")).status == 401

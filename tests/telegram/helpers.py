@@ -81,7 +81,12 @@ def location_update(latitude: float, longitude: float, **kwargs: Any) -> dict[st
     return update(message=message(location=point, **kwargs))
 
 
-def photo_update(file_id: str, size: int = 1000, caption: str | None = None) -> dict[str, Any]:
+def photo_update(
+    file_id: str,
+    size: int = 1000,
+    caption: str | None = None,
+    sender: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """An update with a photo in three sizes; `file_id` is the largest."""
     sizes = [
         {"file_id": f"{file_id}-s", "file_unique_id": "s", "width": 90, "height": 60},
@@ -97,7 +102,7 @@ def photo_update(file_id: str, size: int = 1000, caption: str | None = None) -> 
     content: dict[str, Any] = {"photo": sizes}
     if caption:
         content["caption"] = caption
-    return update(message=message(**content))
+    return update(message=message(sender=sender, **content))
 
 
 def voice_update(file_id: str, duration: int = 2, size: int = 5000) -> dict[str, Any]:

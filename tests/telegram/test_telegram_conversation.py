@@ -4,12 +4,15 @@ city data API), with the Bot API stand-in in place of Telegram."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator
 
 import pytest
+from PIL import Image as PillowImage
 
 from bot.core import texts
 from tests.e2e.helpers import city, language_of_answer
@@ -21,6 +24,7 @@ from tests.telegram.helpers import (
     TOKEN,
     callback_update,
     location_update,
+    photo_update,
     text_update,
     user,
 )
@@ -119,6 +123,36 @@ async def test_a_refusal_by_the_core_is_rendered_in_the_persons_language(
     api.push(text_update("Rampe " * 670, sender=user(910_005, "en")))
     answer = await answers_after(api, 910_005, 0, texts.text("too_long", "en"))
     assert answer == texts.text("too_long", "en")
+
+
+async def test_a_barrier_is_reported_on_telegram_with_a_photo_and_filed(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    chat = 910_006
+    person = user(chat, "de")
+    photo = io.BytesIO()
+    PillowImage.new("RGB", (800, 600), (90, 90, 90)).save(photo, "JPEG")
+    api.add_file(photo.getvalue(), "photo-report", "photos/report.jpg")
+    api.push(photo_update("photo-report", size=len(photo.getvalue()), sender=person))
+    await answers_after(api, chat, 0, "Was genau ist das Problem?")
+    question = next(c for c in reversed(api.sent(chat)) if "reply_markup" in c.params)
+    buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    step = next(b for b in buttons if '"step"' in b["callback_data"])
+    seen = len(api.texts(chat))
+    api.push(callback_update(step["callback_data"], question.result, person))
+    await answers_after(api, chat, seen, "Wo ist das?")
+    seen = len(api.texts(chat))
+    api.push(text_update("Doberaner Platz", sender=person))
+    readback = await answers_after(api, chat, seen, "Soll ich das so an die Stadt schicken?")
+    assert "Fotos dazu: 1." in readback, readback
+    assert "Stufe ohne Rampe" in readback, readback
+    seen = len(api.texts(chat))
+    api.push(text_update("ja", sender=person))
+    filed = await answers_after(api, chat, seen, "Ihre Nummer ist")
+    number = re.search(r"Ihre Nummer ist (\d+)", filed).group(1)  # type: ignore[union-attr]
+    report = city(stack, f"/open311/v2/requests/{number}.json", extensions="true")[0]
+    assert report["service_code"] == "barrier-step"
+    assert len(report["extended_attributes"]["media_urls"]) == 1
 
 
 async def test_webhook_mode_in_the_gateway_checks_the_secret(

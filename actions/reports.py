@@ -365,6 +365,8 @@ class ActionStartReport(Action):
         client = self._client or shared_client()
         message = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "attach_photo":  # what the photo's caption says, if anything
+            message = str(latest_entity(tracker, "caption") or "/")
         is_idea = intent == "submit_idea"
         events: List[EventType] = [SlotSet(slot, None) for slot in SLOTS]
         media_id = latest_entity(tracker, "media_id") if intent == "attach_photo" else None

@@ -149,17 +149,22 @@ class Conversation:
                 return await self._refuse(msg, stored, person, "voice_failed", heard=True)
             heard = True
             before.append(self._say("understood", person, text=text))
-        elif msg.image is not None and not msg.text:
-            if self._photos is None:
-                return await self._refuse(msg, stored, person, "image_unsupported")
+        elif msg.image is not None and self._photos is None and not msg.text:
+            return await self._refuse(msg, stored, person, "image_unsupported")
+        elif msg.image is not None and self._photos is not None:
             try:
                 media_id = await self._photos.upload(msg.image)
             except PhotoRefused:
                 return await self._refuse(msg, stored, person, "image_refused")
             except PhotoUnavailable:
                 return await self._refuse(msg, stored, person, "image_unsupported")
-            # the report dialogue takes it (and starts a report when none is going on)
-            photo_payload = "/attach_photo" + json.dumps({"media_id": media_id})
+            # the report dialogue takes it (and starts a report when none is going on); a
+            # caption ("Aufzug kaputt am Doberaner Platz") says what the report is about
+            entities = {"media_id": media_id}
+            caption = (msg.text or "").strip()
+            if caption and input_problem(caption) is None:
+                entities["caption"] = caption
+            photo_payload = "/attach_photo" + json.dumps(entities, ensure_ascii=False)
 
         if msg.location is not None:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}

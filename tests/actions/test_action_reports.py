@@ -387,3 +387,22 @@ async def test_a_photo_starts_a_report_and_is_filed_with_it(
     await talk.file()
     report = (await _reports_of(client, sender))[0]
     assert len(report["extended_attributes"]["media_urls"]) == 2
+
+
+async def test_a_photo_s_caption_says_what_and_where(
+    client: CityApiClient, cityapi_url: str
+) -> None:
+    talk = Dialogue(client, _person())
+    media_id = await _upload_photo(cityapi_url)
+    caption = "Die Rolltreppe am Holbeinplatz steht still"
+    await talk.start(
+        f'/attach_photo{{"media_id": "{media_id}", "caption": "{caption}"}}',
+        intent="attach_photo",
+        media_id=media_id,
+        caption=caption,
+    )
+    assert talk.slots["report_category"] == "lift"
+    assert "Holbeinplatz" in talk.slots["report_place"]
+    assert talk.slots["report_description"] == caption
+    assert talk.slots["report_media"] == media_id
+    assert talk.next_slot() == "report_confirmed"

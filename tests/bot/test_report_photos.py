@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import aiohttp
 import pytest
@@ -76,4 +77,17 @@ async def test_without_the_city_data_api_a_photo_is_politely_declined() -> None:
         OutgoingMessage(
             text="Fotos kann ich gerade nicht annehmen. Bitte beschreiben Sie es mit Worten."
         ),
+    )
+
+
+async def test_a_photo_s_caption_travels_with_it(cityapi: TestClient) -> None:
+    async with aiohttp.ClientSession() as session:
+        photos = CityPhotoStore(session, str(cityapi.make_url("/")), API_KEY)
+        assistant = ScriptedAssistant()
+        core = Conversation(MemoryPersonStore(), assistant, LanguageGuesser(), photos=photos)
+        message = _photo_message(_jpeg())
+        await core.handle(replace(message, text="Rampe am Rathaus zugeparkt"))
+    ((_, sent, _),) = assistant.asked
+    assert json.loads(sent.removeprefix("/attach_photo"))["caption"] == (
+        "Rampe am Rathaus zugeparkt"
     )

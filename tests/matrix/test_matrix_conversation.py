@@ -193,3 +193,40 @@ async def test_a_language_switch_is_followed_by_the_channels_own_texts_and_refus
     await person.send(room, missing)
     (failed,) = (await person.answers(room, before + 1, within=90))[before:]
     assert failed == matrix_texts.text("media_failed", "en")
+
+
+async def test_a_barrier_report_is_corrected_by_location_and_filed_in_an_encrypted_chat(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+
+    def said(part: str) -> bool:
+        return any(part in str(c.get("body")) for c in person.received[room])
+
+    await person.ask(room, "Das Blindenleitsystem am Steintor ist zugestellt")
+    await eventually(lambda: said("Soll ich das so an die Stadt schicken?"), 120)
+    assert said("Steintor")
+    await person.ask(room, "nein, der Ort stimmt nicht")
+    await eventually(lambda: said("Wo ist das?"), 120)
+    await person.send(room, {"msgtype": "m.location", "body": "Hier", "geo_uri": GEO_URI})
+    await eventually(lambda: said("Ihr geteilter Standort im Stadtteil"), 120)
+    await person.ask(room, "ja")
+    await eventually(lambda: said("Ihre Nummer ist"), 120)
+    body = next(
+        str(c["body"]) for c in person.received[room] if "Ihre Nummer ist" in str(c["body"])
+    )
+    number = body.split("Ihre Nummer ist ", 1)[1].split(".", 1)[0]
+    status, found = http_json(
+        "GET", f"{stack.cityapi_url}/open311/v2/requests/{number}.json?extensions=true"
+    )
+    assert status == 200, found
+    assert found[0]["service_code"] == "barrier-tactile"
+    assert abs(found[0]["lat"] - float(NEAR.split(",")[0])) < 1e-4  # the corrected place
+    assert person.undecryptable == 0

@@ -53,6 +53,7 @@ SLOTS = (
     "report_district",
     "report_duplicate",
     "report_media",
+    "report_council",
     "report_key",
 )
 MAX_PHOTOS = 3
@@ -78,6 +79,7 @@ _LEXICON: Tuple[Tuple[str, str], ...] = (
     ),
 )
 _ESCALATOR = re.compile(r"rolltreppe|escalator", re.I)
+_COUNCIL = re.compile(r"ortsbeirat|district council", re.I)
 _ACCESS_IDEA = re.compile(
     r"barrierefrei|rollstuhl|rollator|rampe|blind|behindert|accessib|wheelchair", re.I
 )
@@ -160,7 +162,7 @@ def place_phrase(message: str) -> Optional[str]:
 
 def wanted_part(message: str, entity: Optional[str]) -> Optional[str]:
     """Which part of the report the person wants to change: place, category or description."""
-    if entity in ("place", "category", "description", "cancel"):
+    if entity in ("place", "category", "description", "cancel", "council"):
         return str(entity)
     for part, pattern in _PARTS:
         if re.search(pattern, message, re.I):
@@ -543,6 +545,10 @@ class ValidateReportForm(Action):
         part = wanted_part(message, latest_entity(tracker, "report_part"))
         if is_yes(intent, message) and part is None:
             return [SlotSet("report_confirmed", "yes")]
+        if part == "council" or (
+            tracker.get_slot("report_kind") == IDEA and _COUNCIL.search(message)
+        ):  # "ja, auch an den Ortsbeirat"
+            return [SlotSet("report_council", "yes"), SlotSet("report_confirmed", "yes")]
         if part == "place":
             return [
                 SlotSet("report_place", None),
@@ -730,6 +736,13 @@ class ActionAskReportConfirmed(Action):
                 + texts.text(language, "report_readback_question"),
             )
         buttons = [{"title": texts.text(language, "report_button_send"), "payload": "/affirm"}]
+        if is_idea and tracker.get_slot("report_district"):
+            buttons.append(
+                {
+                    "title": texts.text(language, "report_button_council"),
+                    "payload": intent_payload("affirm", {"report_part": "council"}),
+                }
+            )
         buttons += _fix_buttons(language, is_idea)
         dispatcher.utter_message(text=summary, buttons=buttons)
         return []
@@ -762,6 +775,8 @@ def _form_fields(tracker: Tracker) -> Dict[str, str]:
         fields["attribute[device]"] = device
     if tracker.get_slot("report_media"):
         fields["media_id"] = str(tracker.get_slot("report_media"))
+    if category == IDEA:
+        fields["attribute[to_council]"] = "yes" if tracker.get_slot("report_council") else "no"
     return fields
 
 
@@ -819,7 +834,16 @@ class ActionFileReport(Action):
                 ActiveLoop(FORM),
             ]
         key = "report_filed_idea" if tracker.get_slot("report_kind") == IDEA else "report_filed"
-        dispatcher.utter_message(text=texts.text(language, key, id=filed["service_request_id"]))
+        if key == "report_filed_idea" and tracker.get_slot("report_council"):
+            key = "report_filed_idea_council"
+        dispatcher.utter_message(
+            text=texts.text(
+                language,
+                key,
+                id=filed["service_request_id"],
+                district=tracker.get_slot("report_district") or "",
+            )
+        )
         # the gateway asks once whether the person wants news when the status changes
         dispatcher.utter_message(json_message={"report_filed": str(filed["service_request_id"])})
         return done

@@ -489,6 +489,7 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_photo_taken": "Danke, das Foto nehme ich zur Meldung.",
         "report_photo_enough": "Mehr als drei Fotos kann ich zu einer Meldung nicht nehmen.",
         "report_button_send": "Ja, abschicken",
+        "report_button_council": "Ja, auch an den Ortsbeirat",
         "report_button_fix_place": "Ort ändern",
         "report_button_fix_category": "Art ändern",
         "report_button_fix_description": "Text ändern",
@@ -502,6 +503,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_filed_idea": (
             "Danke! Ihre Idee ist bei der Stadt eingegangen. Ihre Nummer ist {id}. "
             "Fragen Sie mich jederzeit: „Gibt es Neues zu {id}?“"
+        ),
+        "report_filed_idea_council": (
+            "Danke! Ihre Idee ist bei der Stadt eingegangen, auch für den Ortsbeirat {district}. "
+            "Ihre Nummer ist {id}. Fragen Sie mich jederzeit: „Gibt es Neues zu {id}?“"
         ),
         "report_supported": (
             "Danke! Ich habe Ihre Unterstützung zur Meldung {id} gezählt. Sie hat jetzt {votes}."
@@ -593,6 +598,7 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_photo_taken": "Thank you, I will add the photo to the report.",
         "report_photo_enough": "I cannot take more than three photos for one report.",
         "report_button_send": "Yes, send it",
+        "report_button_council": "Yes, to the district council too",
         "report_button_fix_place": "Change the place",
         "report_button_fix_category": "Change the kind",
         "report_button_fix_description": "Change the text",
@@ -606,6 +612,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_filed_idea": (
             "Thank you! Your idea has reached the city. Your number is {id}. "
             "Ask me any time: “Any news on {id}?”"
+        ),
+        "report_filed_idea_council": (
+            "Thank you! Your idea has reached the city, for the district council {district} "
+            "too. Your number is {id}. Ask me any time: “Any news on {id}?”"
         ),
         "report_supported": (
             "Thank you! I have counted your support for report {id}. It now has {votes}."

@@ -507,7 +507,8 @@ async def _file_request(request: web.Request, fields: MultiMapping[Any]) -> web.
         address=address,
         district=district,
         ortsteil=ortsteil,
-        council=district if attributes.get("to_council") == "yes" else None,
+        # addressed to the Ortsbeirat of the district (or of the place named, e.g. "Dierkow")
+        council=(district or address) if attributes.get("to_council") == "yes" else None,
         email=email,
         first_name=form.text("first_name", 100),
         last_name=form.text("last_name", 100),

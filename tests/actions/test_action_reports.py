@@ -406,3 +406,17 @@ async def test_a_photo_s_caption_says_what_and_where(
     assert talk.slots["report_description"] == caption
     assert talk.slots["report_media"] == media_id
     assert talk.next_slot() == "report_confirmed"
+
+
+async def test_an_idea_can_be_addressed_to_the_district_council(client: CityApiClient) -> None:
+    sender = _person()
+    talk = Dialogue(client, sender)
+    await talk.start("Wir brauchen einen Bolzplatz in Dierkow", intent="submit_idea")
+    readback = await talk.ask(ActionAskReportConfirmed())
+    council = next(b for b in readback.buttons if "Ortsbeirat" in b["title"])
+    await talk.tap(council["payload"])
+    assert talk.next_slot() is None
+    answer = await talk.file()
+    assert "auch für den Ortsbeirat Dierkow" in answer.text
+    idea = (await _reports_of(client, sender))[0]
+    assert idea["extended_attributes"]["council"] == "Dierkow"

@@ -20,6 +20,7 @@ from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
 from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
 from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
+from cityapi.open311 import retention
 from cityapi.open311.forward import Forwarder
 from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
@@ -352,7 +353,23 @@ def create_app(
     app.add_subapp(OPEN311_PREFIX, open311_app())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_forwarding)
+    app.cleanup_ctx.append(_retention)
     return app
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Remove personal data from reports once they no longer need it (in the background)."""
+    settings = app[SETTINGS]
+    task = asyncio.create_task(
+        retention.run_forever(app[DATABASE], settings.media_dir, settings.contact_retention_days),
+        name="open311-retention",
+    )
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _forwarding(app: web.Application) -> AsyncIterator[None]:

@@ -40,6 +40,10 @@ class CityApiSettings(BaseSettings):
     # an upstream Open311 endpoint (Klarschiff.HRO) each new report is forwarded to
     forward_url: str = Field(default="", validation_alias="CITYAPI_OPEN311_FORWARD_URL")
     forward_api_key: str = Field(default="", validation_alias="CITYAPI_OPEN311_FORWARD_API_KEY")
+    # contact data of a closed report is removed after this many days
+    contact_retention_days: int = Field(
+        default=90, ge=1, le=3650, validation_alias="CITYAPI_CONTACT_RETENTION_DAYS"
+    )
     forward_interval_s: float = Field(
         default=5.0, gt=0, validation_alias="CITYAPI_OPEN311_FORWARD_INTERVAL"
     )

@@ -7,16 +7,19 @@ in `council_pending`; the district or location that follows answers it (`action_
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, cast
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import spoken, texts
-from actions.cityapi_client import CityApiClient, CityApiNotFound, Json
+from actions.cityapi_client import CityApiClient, CityApiNotFound, CityApiRejected, Json
+from actions.clarify import ActionClarify
 from actions.common import CityDataAction, as_float, intent_payload, latest_entity
 from actions.places import ActionFindPlaces
 from actions.timeexpr import BERLIN
@@ -163,6 +166,16 @@ class CouncilAction(CityDataAction):
         if councils is None:
             dispatcher.utter_message(text=texts.text(language, "council_ask_district"))
             return [SlotSet(PENDING_SLOT, self.intent)]
+        return await self.respond(dispatcher, language, client, councils)
+
+    async def respond(
+        self,
+        dispatcher: CollectingDispatcher,
+        language: str,
+        client: CityApiClient,
+        councils: Councils,
+    ) -> List[Dict[Text, Any]]:
+        """Answer about the councils found, keeping them for follow-up questions."""
         if not councils.items:
             dispatcher.utter_message(
                 text=texts.text(language, "council_none", district=councils.district or "")
@@ -552,11 +565,34 @@ COUNCIL_ACTIONS = {
 }
 
 
+# words around a district name in an answer to "Für welchen Stadtteil?" ("ich wohne in der …")
+_FILLER = re.compile(
+    r"^(?:(?:ich|wir|wohne|wohnen|lebe|leben|in|im|der|die|dem|den|stadtteil|ortsteil|"
+    r"i|we|live|in|the|district|of)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def district_words(tracker: Tracker) -> Optional[str]:
+    """What the latest message may name as a district: the district or place name heard, else
+    the words themselves ("Lütten Klein" is often heard as a place name, or not at all)."""
+    for name in ("district", "place_name"):
+        value = latest_entity(tracker, name)
+        if value is not None:
+            return str(value)
+    text = str(tracker.latest_message.get("text") or "").strip()
+    if not text or text.startswith("/") or len(text) > 60:
+        return None
+    words = _FILLER.sub("", re.sub(r"[^\w\s/-]", " ", text).strip())
+    return words or None
+
+
 class ActionCouncilResume(CityDataAction):
     """After "Für welchen Stadtteil?": the district or location that follows answers the question.
 
-    A message that names a kind of place or a place is a new search after all; it goes to the
-    place search, and the council question is dropped.
+    A message that names no district of Rostock is something else after all: a place search
+    when it names a kind of place, the "did you mean" buttons when it was not understood, else
+    the district is asked for once more.
     """
 
     def name(self) -> Text:
@@ -570,12 +606,32 @@ class ActionCouncilResume(CityDataAction):
         language: str,
         client: CityApiClient,
     ) -> List[Dict[Text, Any]]:
-        """Answer the remembered council question, or search places when that was meant."""
-        pending = COUNCIL_ACTIONS.get(str(tracker.get_slot(PENDING_SLOT) or ""))
-        said_now = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
-        if pending is None or said_now & {"place_type", "place_name"}:
+        """Answer the remembered council question, or hand the message on."""
+        pending_class = COUNCIL_ACTIONS.get(str(tracker.get_slot(PENDING_SLOT) or ""))
+        place_type = latest_entity(tracker, "place_type")
+        if pending_class is not None and place_type is None:
+            pending = pending_class(client, self._now)
+            lat = as_float(latest_entity(tracker, "latitude"))
+            if lat is not None or latest_entity(tracker, "district") is not None:
+                return await pending.answer(dispatcher, tracker, language, client)
+            words = district_words(tracker)
+            if words:
+                try:
+                    page = await client.councils(kind="ortsbeirat", district=words)
+                except CityApiRejected:
+                    page = {}
+                if page.get("items"):
+                    councils = Councils(items=list(page["items"]), district=words)
+                    return await pending.respond(dispatcher, language, client, councils)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "nlu_fallback":
+            # the domain is not needed to offer the likeliest intents
+            events = await ActionClarify().run(dispatcher, tracker, cast(DomainDict, {}))
+        elif place_type is not None or pending_class is None:
             events = await ActionFindPlaces(client, self._now).answer(
                 dispatcher, tracker, language, client
             )
-            return [SlotSet(PENDING_SLOT, None), *events]
-        return await pending(client, self._now).answer(dispatcher, tracker, language, client)
+        else:
+            dispatcher.utter_message(text=texts.text(language, "council_ask_district_again"))
+            return []
+        return [SlotSet(PENDING_SLOT, None), *events]

@@ -641,6 +641,10 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
             "Für welchen Stadtteil möchten Sie das wissen? Nennen Sie Ihren Stadtteil, "
             "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
         ),
+        "council_ask_district_again": (
+            "Diesen Stadtteil kenne ich nicht. Bitte nennen Sie einen Stadtteil von Rostock, "
+            "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
+        ),
         "council_outside": (
             "Dieser Standort liegt nicht in Rostock. Bitte nennen Sie einen Stadtteil von Rostock."
         ),
@@ -716,7 +720,11 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
             "Which district would you like to know about? Name your district, for example "
             "Südstadt, or share your location."
         ),
-        "council_outside": ("This location is not in Rostock. Please name a district of Rostock."),
+        "council_ask_district_again": (
+            "I do not know this district. Please name a district of Rostock, for example "
+            "Südstadt, or share your location."
+        ),
+        "council_outside": "This location is not in Rostock. Please name a district of Rostock.",
         "council_none": "I found no district council for {district}.",
         "council_location": "Your location is in {place}.",
         "council_responsible": "Your district council is the {name}.",

@@ -291,3 +291,46 @@ async def test_without_the_city_data_api_the_assistant_apologises(
         "Bitte versuchen Sie es in ein paar Minuten noch einmal."
     ]
     assert answer.events == []
+
+
+async def test_a_district_heard_only_as_words_answers_the_waiting_question(
+    client: CityApiClient,
+) -> None:
+    # "Lütten Klein" on its own is often not heard as a district, or heard as a place name
+    for entities, text in (({}, "ich wohne in Lütten Klein"), ({"place_name": "Lütten Klein"}, "")):
+        tracker = make_tracker(
+            intent="nlu_fallback",
+            entities=entities,
+            text=text,
+            slots={"council_pending": "ask_council"},
+        )
+        answer = await run_action(ActionCouncilResume(client, now=lambda: FRIDAY_MORNING), tracker)
+
+        assert answer.texts[0].startswith("Zuständig ist der Ortsbeirat Lütten Klein."), (
+            answer.texts
+        )
+        assert slot(answer, "council") == "5"
+
+
+async def test_words_that_name_no_district_are_not_taken_for_one(client: CityApiClient) -> None:
+    not_understood = make_tracker(
+        intent="nlu_fallback",
+        text="ja nein",
+        slots={"council_pending": "ask_council"},
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.7},
+            {"name": "affirm", "confidence": 0.4},
+            {"name": "deny", "confidence": 0.35},
+        ],
+    )
+    answer = await run_action(ActionCouncilResume(client), not_understood)
+    # affirm and deny are never offered back: the main topics are
+    assert answer.texts[0].startswith("Das habe ich leider nicht verstanden.")
+    assert slot(answer, "council_pending") is None
+
+    unknown = make_tracker(
+        intent="ask_place", text="in Atlantis", slots={"council_pending": "ask_council_meeting"}
+    )
+    answer = await run_action(ActionCouncilResume(client), unknown)
+    assert answer.texts[0].startswith("Diesen Stadtteil kenne ich nicht.")
+    assert answer.events == []  # still waiting for the district

@@ -9,16 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from actions.cityapi_client import CityApiClient
-from actions.councils import (
+from actions.council_questions import (
     ActionCouncilAccess,
     ActionCouncilAgenda,
     ActionCouncilContact,
     ActionCouncilMeeting,
     ActionCouncilQuestionTime,
-    ActionCouncilResume,
     ActionFindCouncil,
-    CouncilAction,
 )
+from actions.council_resume import ActionCouncilResume
+from actions.councils import CouncilAction
 from actions.timeexpr import BERLIN
 from builders import Answer, make_tracker, run_action
 

@@ -42,8 +42,8 @@ class ActionCouncilResume(CityDataAction):
     """After "Für welchen Stadtteil?": the district or location that follows answers the question.
 
     A message that names no district of Rostock is something else after all: a place search
-    when it names a kind of place, the "did you mean" buttons when it was not understood, else
-    the district is asked for once more.
+    when it names a kind of place, the "did you mean" buttons when it was not understood, the
+    subscription answer when it was heard as one, else the district is asked for once more.
     """
 
     def name(self) -> Text:
@@ -75,9 +75,13 @@ class ActionCouncilResume(CityDataAction):
                     councils = Councils(items=list(page["items"]), district=words)
                     return await pending.respond(dispatcher, language, client, councils)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "nlu_fallback":
+        if intent == "subscribe":
+            # "Lütten Klein" alone is sometimes heard as a wish to subscribe; it was not a district
+            dispatcher.utter_message(response="utter_subscribe")
+            events: List[Dict[Text, Any]] = []
+        elif intent == "nlu_fallback":
             # the domain is not needed to offer the likeliest intents
-            events = await ActionClarify().run(dispatcher, tracker, cast(DomainDict, {}))
+            events = list(await ActionClarify().run(dispatcher, tracker, cast(DomainDict, {})))
         elif place_type is not None or pending_class is None:
             events = await ActionFindPlaces(client, self._now).answer(
                 dispatcher, tracker, language, client

@@ -334,3 +334,23 @@ async def test_words_that_name_no_district_are_not_taken_for_one(client: CityApi
     answer = await run_action(ActionCouncilResume(client), unknown)
     assert answer.texts[0].startswith("Diesen Stadtteil kenne ich nicht.")
     assert answer.events == []  # still waiting for the district
+
+
+async def test_a_district_heard_as_a_subscription_still_answers_the_waiting_question(
+    client: CityApiClient,
+) -> None:
+    heard = make_tracker(
+        intent="subscribe",
+        entities={"place_name": "Lütten Klein"},
+        text="Lütten Klein",
+        slots={"council_pending": "ask_council"},
+    )
+    answer = await run_action(ActionCouncilResume(client), heard)
+    assert answer.texts[0].startswith("Zuständig ist der Ortsbeirat Lütten Klein.")
+
+    meant = make_tracker(
+        intent="subscribe", text="Newsletter bitte", slots={"council_pending": "ask_council"}
+    )
+    answer = await run_action(ActionCouncilResume(client), meant)
+    assert answer.messages[0]["response"] == "utter_subscribe"
+    assert slot(answer, "council_pending") is None

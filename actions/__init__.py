@@ -1,6 +1,15 @@
 """The action server's custom actions (rasa-sdk); `--actions actions` registers them all."""
 
 from actions.clarify import ActionClarify
+from actions.council_questions import (
+    ActionCouncilAccess,
+    ActionCouncilAgenda,
+    ActionCouncilContact,
+    ActionCouncilMeeting,
+    ActionCouncilQuestionTime,
+    ActionFindCouncil,
+)
+from actions.council_resume import ActionCouncilResume
 from actions.events import ActionFindEvents
 from actions.hours import ActionOpeningHours
 from actions.language import ActionChangeLanguage
@@ -26,7 +35,14 @@ __all__ = [
     "ActionAskReportSupport",
     "ActionChangeLanguage",
     "ActionClarify",
+    "ActionCouncilAccess",
+    "ActionCouncilAgenda",
+    "ActionCouncilContact",
+    "ActionCouncilMeeting",
+    "ActionCouncilQuestionTime",
+    "ActionCouncilResume",
     "ActionFileReport",
+    "ActionFindCouncil",
     "ActionFindEvents",
     "ActionFindPlaces",
     "ActionOpeningHours",

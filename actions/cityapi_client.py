@@ -96,7 +96,7 @@ def _query(params: Mapping[str, QueryValue]) -> Dict[str, str]:
 
 
 class CityApiClient:
-    """Reads places, events and districts from the city data API."""
+    """Reads places, events, districts and councils from the city data API."""
 
     def __init__(self, session: aiohttp.ClientSession, settings: CityApiSettings) -> None:
         self._session = session
@@ -153,6 +153,20 @@ class CityApiClient:
         if "from_" in params:
             params["from"] = params.pop("from_")
         return await self._get("/events", params)
+
+    async def councils(self, **params: QueryValue) -> Json:
+        """`GET /councils` (`kind`, `district` or `lat`/`lon`); items with their next meeting."""
+        return await self._get("/councils", params)
+
+    async def council(self, council_id: int) -> Json:
+        """`GET /councils/{id}`: one council with its `next_meetings` and their agendas."""
+        return await self._get(f"/councils/{int(council_id)}")
+
+    async def meetings(self, **params: QueryValue) -> Json:
+        """`GET /meetings` with agendas; `from` is passed as `from_`."""
+        if "from_" in params:
+            params["from"] = params.pop("from_")
+        return await self._get("/meetings", params)
 
     async def locate(self, lat: float, lon: float) -> Json:
         """`GET /districts/locate`: the Stadtbereich and Ortsteil of a point (404 outside)."""

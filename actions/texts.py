@@ -653,3 +653,175 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
 }
 for _language, _texts in _REPORT_TEXTS.items():
     _TEXTS[_language].update(_texts)
+
+
+# --- Ortsbeiräte (district councils) -------------------------------------------------------------
+_COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
+    "de": {
+        "council_ask_district": (
+            "Für welchen Stadtteil möchten Sie das wissen? Nennen Sie Ihren Stadtteil, "
+            "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
+        ),
+        "council_ask_district_again": (
+            "Diesen Stadtteil kenne ich nicht. Bitte nennen Sie einen Stadtteil von Rostock, "
+            "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
+        ),
+        "council_outside": (
+            "Dieser Standort liegt nicht in Rostock. Bitte nennen Sie einen Stadtteil von Rostock."
+        ),
+        "council_none": "Für {district} habe ich keinen Ortsbeirat gefunden.",
+        "council_location": "Ihr Standort liegt in {place}.",
+        "council_responsible": "Zuständig ist der {name}.",
+        "council_area": "Er vertritt {area}.",
+        "council_group": "Für {district} gibt es {count} Ortsbeiräte: {parts}.",
+        "council_group_part": "den {name} für {area}",
+        "council_group_short": "Für {district} gibt es {count} Ortsbeiräte.",
+        "council_next": "Die nächste Sitzung ist {when}.",
+        "council_next_named": "Der {name} tagt als Nächstes {when}.",
+        "council_more": "Was möchten Sie noch wissen?",
+        "council_button_ask_council_meeting": "Nächste Sitzung",
+        "council_button_ask_council_agenda": "Tagesordnung",
+        "council_button_ask_council_contact": "Ortsamt erreichen",
+        "council_button_ask_council_access": "Ist der Raum barrierefrei?",
+        "council_meets": "Der {name} tagt als Nächstes {when}.",
+        "council_no_meeting": (
+            "Für den {name} ist in den nächsten sechs Monaten keine Sitzung angekündigt."
+        ),
+        "council_cancelled": "Die Sitzung am {day} fällt aus.",
+        "council_place": "Ort: {place}.",
+        "council_place_unknown": "Der Ort ist noch nicht bekannt.",
+        "council_room_yes": "Der Raum ist rollstuhlgerecht.",
+        "council_room_limited": "Der Raum ist eingeschränkt rollstuhlgerecht.",
+        "council_room_limited_notes": "Der Raum ist eingeschränkt rollstuhlgerecht: {notes}.",
+        "council_room_no": "Der Raum ist nicht rollstuhlgerecht.",
+        "council_room_unknown": "Zur Barrierefreiheit des Raums liegen keine Angaben vor.",
+        "council_room_notes": "Hinweis: {notes}.",
+        "council_public": "Die Sitzung ist öffentlich. Sie können zuhören.",
+        "council_not_public": "Die Sitzung ist nicht öffentlich.",
+        "council_question_time_item": (
+            "Auf der Tagesordnung steht eine Einwohnerfragestunde, Punkt {number}. "
+            "Dort können Sie Ihre Fragen stellen."
+        ),
+        "council_agenda_heading": "Tagesordnung: {name}, Sitzung {when}.",
+        "council_agenda_item": "Punkt {number}: {title}.",
+        "council_agenda_unpublished": "Die Tagesordnung ist noch nicht veröffentlicht.",
+        "council_agenda_closed_part": "Danach folgt ein nicht öffentlicher Teil.",
+        "council_which": "Es gibt {count} Ortsbeiräte: {names}. Welchen meinen Sie?",
+        "council_access_help": (
+            "Wenn Sie Unterstützung brauchen, melden Sie sich vorher beim Ortsamt, Telefon {phone}."
+        ),
+        "council_office": "{office}, zuständig für {names}.",
+        "council_office_address": "Adresse: {value}.",
+        "council_office_phone": "Telefon: {value}.",
+        "council_office_email": "E-Mail: {value}.",
+        "council_office_url": "Internet: {value}.",
+        "council_office_unknown": "Die Kontaktdaten des Ortsamts für den {name} kenne ich nicht.",
+        "council_question_time": (
+            "Die nächste Einwohnerfragestunde im {name} ist {when}, "
+            "als Punkt {number} der Tagesordnung."
+        ),
+        "council_question_time_how": (
+            "So nehmen Sie teil: Kommen Sie zur Sitzung. In der Einwohnerfragestunde können "
+            "Einwohnerinnen und Einwohner ihre Fragen an den Ortsbeirat stellen."
+        ),
+        "council_question_time_office": (
+            "Fragen zur Teilnahme beantwortet das Ortsamt, Telefon {phone}."
+        ),
+        "council_question_time_none": (
+            "In den angekündigten Sitzungen im {name} steht keine Einwohnerfragestunde "
+            "auf der Tagesordnung."
+        ),
+        "council_question_time_none_phone": (
+            "In den angekündigten Sitzungen im {name} steht keine Einwohnerfragestunde "
+            "auf der Tagesordnung. Fragen Sie beim Ortsamt nach, Telefon {phone}."
+        ),
+    },
+    "en": {
+        "council_ask_district": (
+            "Which district would you like to know about? Name your district, for example "
+            "Südstadt, or share your location."
+        ),
+        "council_ask_district_again": (
+            "I do not know this district. Please name a district of Rostock, for example "
+            "Südstadt, or share your location."
+        ),
+        "council_outside": "This location is not in Rostock. Please name a district of Rostock.",
+        "council_none": "I found no district council for {district}.",
+        "council_location": "Your location is in {place}.",
+        "council_responsible": "Your district council is the {name}.",
+        "council_area": "It represents {area}.",
+        "council_group": "{district} has {count} district councils: {parts}.",
+        "council_group_part": "the {name} for {area}",
+        "council_group_short": "{district} has {count} district councils.",
+        "council_next": "Its next meeting is {when}.",
+        "council_next_named": "The {name} meets next {when}.",
+        "council_more": "What else would you like to know?",
+        "council_button_ask_council_meeting": "Next meeting",
+        "council_button_ask_council_agenda": "Agenda",
+        "council_button_ask_council_contact": "Contact the local office",
+        "council_button_ask_council_access": "Is the room accessible?",
+        "council_meets": "The {name} meets next {when}.",
+        "council_no_meeting": "No meeting of the {name} is announced for the next six months.",
+        "council_cancelled": "The meeting on {day} is cancelled.",
+        "council_place": "Place: {place}.",
+        "council_place_unknown": "The place is not known yet.",
+        "council_room_yes": "The room is wheelchair accessible.",
+        "council_room_limited": "The room is partly wheelchair accessible.",
+        "council_room_limited_notes": "The room is partly wheelchair accessible: {notes}.",
+        "council_room_no": "The room is not wheelchair accessible.",
+        "council_room_unknown": "There is no information on the room's accessibility.",
+        "council_room_notes": "Note: {notes}.",
+        "council_public": "The meeting is public. You can listen in.",
+        "council_not_public": "The meeting is not public.",
+        "council_question_time_item": (
+            "The agenda has a residents' question time, item {number}. "
+            "You can ask your questions there."
+        ),
+        "council_agenda_heading": "Agenda: {name}, meeting {when}.",
+        "council_agenda_item": "Item {number}: {title}.",
+        "council_agenda_unpublished": "The agenda has not been published yet.",
+        "council_agenda_closed_part": "A part that is not public follows.",
+        "council_which": "There are {count} district councils: {names}. Which one do you mean?",
+        "council_access_help": (
+            "If you need assistance, please contact the local office beforehand, phone {phone}."
+        ),
+        "council_office": "{office}, serving {names}.",
+        "council_office_address": "Address: {value}.",
+        "council_office_phone": "Phone: {value}.",
+        "council_office_email": "Email: {value}.",
+        "council_office_url": "Web: {value}.",
+        "council_office_unknown": "I do not know the local office's contact for the {name}.",
+        "council_question_time": (
+            "The next residents' question time of the {name} is {when}, as item {number} "
+            "of the agenda."
+        ),
+        "council_question_time_how": (
+            "How to take part: come to the meeting. In the residents' question time, residents "
+            "can put their questions to the district council."
+        ),
+        "council_question_time_office": (
+            "The local office answers questions about taking part, phone {phone}."
+        ),
+        "council_question_time_none": (
+            "The announced meetings of the {name} have no residents' question time on the agenda."
+        ),
+        "council_question_time_none_phone": (
+            "The announced meetings of the {name} have no residents' question time on the agenda. "
+            "Please ask the local office, phone {phone}."
+        ),
+    },
+}
+for _language, _texts in _COUNCIL_TEXTS.items():
+    _TEXTS[_language].update(_texts)
+
+
+_COUNT_WORDS = {
+    "de": ("null", "ein", "zwei", "drei", "vier", "fünf"),
+    "en": ("no", "one", "two", "three", "four", "five"),
+}
+
+
+def count_word(language: str, count: int) -> str:
+    """A small count as a word ("zwei", "two"); digits from six on."""
+    words = _COUNT_WORDS[language_or_default(language)]
+    return words[count] if 0 <= count < len(words) else str(count)

@@ -3,9 +3,10 @@
 #  1. the cached model (scripts/model.sh) on the held-out split nlu/tests/nlu_test.yml, which training never
 #     sees: intent accuracy and weighted entity F1;
 #  2. the same model on nlu/tests/reports_test.yml (reports, ideas, status; also held out);
-#  3. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
+#  3. the same model on nlu/tests/councils_test.yml (Ortsbeiräte, meetings, agendas; also held out);
+#  4. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
 # Full reports go to NLU_REPORT_DIR (default: a new temp directory), never into the clone.
-# NLU_REPORT_SKIP_CV=1 skips step 3.
+# NLU_REPORT_SKIP_CV=1 skips step 4.
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 rasa_venv="${RASA_VENV:-$("$ROOT/scripts/venv.sh" rasa)}"
@@ -30,8 +31,12 @@ if entities.exists():
 # rasa test undoes the FallbackClassifier's verdict; count separately what the bot would ask back
 threshold = next(c["threshold"] for c in yaml.safe_load(pathlib.Path(sys.argv[2]).read_text())["pipeline"]
                  if c["name"] == "FallbackClassifier")
-right = [s["intent_prediction"]["confidence"] for s in json.loads((d / "intent_successes.json").read_text())]
-wrong = [e["intent_prediction"]["confidence"] for e in json.loads((d / "intent_errors.json").read_text())]
+def predictions(name):
+    # rasa writes no file for an empty list (a model that knows none of the intents has no successes)
+    path = d / name
+    return [p["intent_prediction"]["confidence"] for p in json.loads(path.read_text())] if path.exists() else []
+right = predictions("intent_successes.json")
+wrong = predictions("intent_errors.json")
 total = len(right) + len(wrong)
 share = lambda n: f"{n / total * 100:.1f} %"
 print(f"  with the fallback at confidence {threshold}: right and sure {share(sum(c >= threshold for c in right))}, "
@@ -54,6 +59,11 @@ echo "==> reports, ideas and report status (nlu/tests/reports_test.yml, never tr
 (cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/reports_test.yml" \
     --out "$out/reports" --successes --no-plot >"$out/reports.log" 2>&1) || { tail -n 40 "$out/reports.log"; exit 1; }
 figures "$out/reports"
+
+echo "==> Ortsbeiräte, meetings and agendas (nlu/tests/councils_test.yml, never trained on)"
+(cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/councils_test.yml" \
+    --out "$out/councils" --successes --no-plot >"$out/councils.log" 2>&1) || { tail -n 40 "$out/councils.log"; exit 1; }
+figures "$out/councils"
 
 if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   echo "==> 3-fold cross-validation on nlu/data (trains 3 models)"

@@ -78,6 +78,13 @@ def test_the_server_registers_every_action_of_the_contract(action_server: str) -
         "action_ask_report_confirmed",
         "action_file_report",
         "action_report_status",
+        "action_find_council",
+        "action_council_meeting",
+        "action_council_agenda",
+        "action_council_access",
+        "action_council_contact",
+        "action_council_question_time",
+        "action_council_resume",
     }
 
 

@@ -1,0 +1,86 @@
+"""The Ortsbeiräte through the web chat, the real stack: meeting, agenda, room, Ortsamt."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tests.e2e.helpers import BERLIN, answer_text, city, new_sender
+from tests.stack import Stack
+
+GERMAN_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
+
+
+def _council(stack: Stack, district: str) -> dict[str, Any]:
+    items = city(stack, "/councils", district=district)["items"]
+    assert len(items) == 1, items
+    return dict(items[0])
+
+
+def _next_meeting(stack: Stack, council_id: int) -> dict[str, Any]:
+    now = datetime.now(BERLIN).isoformat()
+    items = city(stack, "/meetings", council=council_id, **{"from": now}, limit=10)["items"]
+    held = [m for m in items if not m["cancelled"]]
+    assert held, "the sample has upcoming meetings for every Ortsbeirat"
+    return dict(held[0])
+
+
+def _day(meeting: dict[str, Any]) -> str:
+    start = datetime.fromisoformat(meeting["start"]).astimezone(BERLIN)
+    return f"{start.day}. {GERMAN_MONTHS[start.month - 1]}"
+
+
+def _chat(stack: Stack, sender: str, message: str) -> str:
+    status, body = stack.chat(sender, message)
+    assert status == 200, body
+    return answer_text(body)
+
+
+def test_the_council_stays_in_context_from_meeting_to_agenda_room_and_ortsamt(
+    stack: Stack,
+) -> None:
+    council = _council(stack, "Toitenwinkel")
+    meeting = _next_meeting(stack, council["id"])
+    sender = new_sender()
+
+    text = _chat(stack, sender, "Wann tagt der Ortsbeirat Toitenwinkel?")
+    assert "Der Ortsbeirat Toitenwinkel tagt als Nächstes" in text, text
+    if datetime.fromisoformat(meeting["start"]).astimezone(BERLIN).date() > (
+        datetime.now(BERLIN).date()
+    ):
+        assert _day(meeting) in text or "morgen" in text, text
+    assert meeting["location"]["address"] in text, text
+
+    text = _chat(stack, sender, "Was steht auf der Tagesordnung?")
+    assert "Tagesordnung: Ortsbeirat Toitenwinkel" in text, text
+    for item in meeting["agenda"]:
+        assert (item["title"] in text) is item["public"], (item, text)
+
+    text = _chat(stack, sender, "Ist die Sitzung barrierefrei?")
+    assert "rollstuhlgerecht" in text, text
+
+    text = _chat(stack, sender, "Wie erreiche ich das Ortsamt?")
+    assert text.startswith(
+        f"{council['office']['name']}, zuständig für Ortsbeirat Toitenwinkel."
+    ), text
+    assert council["office"]["phone"] in text, text
+
+
+def test_the_council_question_waits_for_the_district(stack: Stack) -> None:
+    sender = new_sender()
+
+    text = _chat(stack, sender, "Welcher Ortsbeirat ist für mich zuständig?")
+    assert text.startswith("Für welchen Stadtteil möchten Sie das wissen?"), text
+
+    text = _chat(stack, sender, "Lütten Klein")
+    assert "Zuständig ist der Ortsbeirat Lütten Klein." in text, text
+
+
+def test_an_english_question_about_the_council_is_answered_in_english(stack: Stack) -> None:
+    sender = new_sender()
+
+    text = _chat(stack, sender, "When does the district council of Südstadt meet?")
+    assert "The Ortsbeirat Südstadt meets next on" in text, text

@@ -25,10 +25,10 @@ from cityapi.open311.forward import Forwarder
 from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
 from cityapi.params import (
-    ASCII_INTEGER,
     COUNCILS_PARAMS,
     EVENTS_PARAMS,
     LOCATE_PARAMS,
+    MAX_ID,
     MAX_LIMIT,
     MAX_OFFSET,
     MEETINGS_PARAMS,
@@ -36,6 +36,7 @@ from cityapi.params import (
     PLACE_PARAMS,
     PLACES_PARAMS,
     Query,
+    path_id,
 )
 from cityapi.places import PlaceFilter, PlaceStore
 from cityapi.schema import COUNCIL_KINDS, EVENT_CATEGORIES, PLACE_TYPES, WHEELCHAIR_VALUES
@@ -47,7 +48,6 @@ PLACES = web.AppKey("places", PlaceStore)
 EVENTS = web.AppKey("events", EventStore)
 COUNCILS = web.AppKey("councils", CouncilStore)
 
-MAX_ID = 2**31 - 1
 MAX_EVENT_WINDOW = timedelta(days=366)
 MEETING_WINDOW = timedelta(days=90)
 
@@ -102,13 +102,6 @@ def _page(
     if districts is not None:  # what a district name covered, e.g. all three Dierkows
         body["districts"] = list(districts)
     return _json(body)
-
-
-def _id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
-        raise invalid("id", f"'{raw[:40]}' is not a valid id; ids are positive whole numbers.")
-    return int(raw)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -167,7 +160,7 @@ async def list_places(request: web.Request) -> web.Response:
 
 async def get_place(request: web.Request) -> web.Response:
     """GET /places/{id}."""
-    place_id = _id(request)
+    place_id = path_id(request)
     query = Query.of(request, PLACE_PARAMS)
     item = await request.app[PLACES].get(place_id, _now(query, "at"))
     if item is None:
@@ -198,7 +191,7 @@ async def list_events(request: web.Request) -> web.Response:
 
 async def get_event(request: web.Request) -> web.Response:
     """GET /events/{id}."""
-    event_id = _id(request)
+    event_id = path_id(request)
     Query.of(request, NO_PARAMS)
     item = await request.app[EVENTS].get(event_id)
     if item is None:
@@ -276,7 +269,7 @@ async def list_councils(request: web.Request) -> web.Response:
 
 async def get_council(request: web.Request) -> web.Response:
     """GET /councils/{id}: one council with its next meetings and their agendas."""
-    council_id = _id(request)
+    council_id = path_id(request)
     Query.of(request, NO_PARAMS)
     item = await request.app[COUNCILS].get(council_id, datetime.now(UTC))
     if item is None:

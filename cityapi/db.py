@@ -138,6 +138,19 @@ class Database:
             raise
         return int(row[0])
 
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """Run read-only `work` on a connection of the read path (no write lock taken).
+
+        SQLite: in the event loop, like `fetch`; PostgreSQL: on the pool, through SQLAlchemy's
+        bridge that runs synchronous code on an async connection.
+        """
+        if self._sync is not None:
+            with self._sync.connect() as conn:
+                return work(conn)
+        assert self._async is not None
+        async with self._async.connect() as aconn:
+            return await aconn.run_sync(work)
+
     async def transaction(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction that commits when it returns (reports, votes, statuses).
 

@@ -173,6 +173,15 @@ MEETINGS_PARAMS: tuple[Param, ...] = (
     *_PAGING,
 )
 NO_PARAMS: tuple[Param, ...] = ()
+MAX_ID = 2**31 - 1
+
+
+def path_id(request: web.Request) -> int:
+    """The `{id}` of the path: a positive whole number in ASCII digits, else a 400."""
+    raw = request.match_info["id"]
+    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
+        raise invalid("id", f"'{raw[:40]}' is not a valid id; ids are positive whole numbers.")
+    return int(raw)
 
 
 class Query:

@@ -26,7 +26,7 @@ from cityapi.open311 import store
 from cityapi.open311.catalogue import BY_CODE, SERVICES, Service
 from cityapi.open311.formats import FORMATS, error_body, local_time, respond
 from cityapi.open311.media import NAME_PATTERN, PhotoRefused, clean_photo, store_photo
-from cityapi.params import ASCII_INTEGER, Param, Query
+from cityapi.params import ASCII_INTEGER, MAX_ID, Param, Query, path_id
 
 MAX_FORM_BYTES = 64 * 1024  # a form without a photo: 4,000 characters of text are far below
 MAX_DESCRIPTION = 4000
@@ -215,7 +215,7 @@ def _ids(raw: str) -> tuple[int, ...]:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if not parts or len(parts) > MAX_IDS:
         raise invalid("service_request_id", f"Give 1 to {MAX_IDS} comma-separated ids.")
-    if not all(ASCII_INTEGER.fullmatch(p) and int(p) < 2**31 for p in parts):
+    if not all(ASCII_INTEGER.fullmatch(p) and int(p) <= MAX_ID for p in parts):
         raise invalid("service_request_id", "Service request ids are whole numbers.")
     return tuple(int(p) for p in parts)
 
@@ -257,9 +257,7 @@ async def list_requests(request: web.Request) -> web.Response:
     if f.ids is None and f.start is None and f.end is None and f.near is None and not account_id:
         # the specification's default window: the last 90 days
         f = dataclasses.replace(f, start=store.utcnow() - DEFAULT_WINDOW)
-    rows = await request.config_dict[DATABASE].transaction(
-        lambda conn: store.find_requests(conn, f)
-    )
+    rows = await request.config_dict[DATABASE].read(lambda conn: store.find_requests(conn, f))
     extensions = query.flag("extensions")
     body = [_render(request, row, extensions) for row in rows]
     return respond(_fmt(request), "service_requests", body)
@@ -267,7 +265,7 @@ async def list_requests(request: web.Request) -> web.Response:
 
 def _request_id(request: web.Request) -> int:
     raw = request.match_info["id"]
-    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) < 2**31:
+    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) <= MAX_ID:
         raise ApiError(404, "not_found", f"There is no service request with id '{raw[:20]}'.")
     return int(raw)
 
@@ -283,9 +281,7 @@ async def get_request(request: web.Request) -> web.Response:
     query = Query.of(request, ONE_PARAMS)
     request_id = _request_id(request)
     f = store.RequestFilter(ids=(request_id,))
-    rows = await request.config_dict[DATABASE].transaction(
-        lambda conn: store.find_requests(conn, f)
-    )
+    rows = await request.config_dict[DATABASE].read(lambda conn: store.find_requests(conn, f))
     if not rows:
         raise ApiError(404, "not_found", f"There is no service request with id {request_id}.")
     body = [_render(request, rows[0], query.flag("extensions"))]
@@ -298,7 +294,7 @@ async def get_token(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     found = None
     if re.fullmatch(r"[0-9a-f-]{36}", token):
-        found = await request.config_dict[DATABASE].transaction(
+        found = await request.config_dict[DATABASE].read(
             lambda conn: store.request_by_token(conn, token)
         )
     if found is None:
@@ -593,7 +589,7 @@ async def get_media(request: web.Request) -> web.StreamResponse:
     name = request.match_info["name"]
     content_type = None
     if re.fullmatch(NAME_PATTERN, name):
-        content_type = await request.config_dict[DATABASE].transaction(
+        content_type = await request.config_dict[DATABASE].read(
             lambda conn: store.attached_photo(conn, name)
         )
     path = request.config_dict[SETTINGS].media_dir / name
@@ -696,9 +692,7 @@ async def staff_list(request: web.Request) -> web.Response:
         service_codes=tuple(c.strip() for c in codes.split(",")) if codes else None,
         limit=query.integer("limit", 100, 1, 1000),
     )
-    rows = await request.config_dict[DATABASE].transaction(
-        lambda conn: store.find_requests(conn, f)
-    )
+    rows = await request.config_dict[DATABASE].read(lambda conn: store.find_requests(conn, f))
     items = [_staff_view(row, []) for row in rows]
     return web.json_response({"items": items, "total": len(items)})
 
@@ -707,30 +701,23 @@ async def staff_get(request: web.Request) -> web.Response:
     """GET /staff/reports/{id}: one report with its history."""
     _staff(request)
     Query.of(request, ())
-    request_id = _staff_id(request)
+    request_id = path_id(request)
 
     def read(conn: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows = store.find_requests(conn, store.RequestFilter(ids=(request_id,)))
         return rows, store.history(conn, request_id) if rows else []
 
-    rows, history = await request.config_dict[DATABASE].transaction(read)
+    rows, history = await request.config_dict[DATABASE].read(read)
     if not rows:
         raise ApiError(404, "not_found", f"There is no report with id {request_id}.", "id")
     return web.json_response(_staff_view(rows[0], history))
-
-
-def _staff_id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not ASCII_INTEGER.fullmatch(raw) or not 1 <= int(raw) < 2**31:
-        raise invalid("id", f"'{raw[:20]}' is not a valid id; ids are positive whole numbers.")
-    return int(raw)
 
 
 async def staff_change_status(request: web.Request) -> web.Response:
     """POST /staff/reports/{id}/status {"status", "note", "reason", "by"}: move a report on."""
     _staff(request)
     Query.of(request, ())
-    request_id = _staff_id(request)
+    request_id = path_id(request)
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -778,9 +765,9 @@ async def staff_changes(request: web.Request) -> web.Response:
     """GET /staff/report-changes?after=: status changes in order, for pushing them to reporters."""
     _staff(request)
     query = Query.of(request, CHANGES_PARAMS)
-    after = query.integer("after", 0, 0, 2**31 - 1)
+    after = query.integer("after", 0, 0, MAX_ID)
     limit = query.integer("limit", 100, 1, 500)
-    rows = await request.config_dict[DATABASE].transaction(
+    rows = await request.config_dict[DATABASE].read(
         lambda conn: store.changes_after(conn, after, limit)
     )
     items = [

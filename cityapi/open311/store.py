@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cityapi.open311 import tables as t
@@ -197,8 +197,8 @@ def find_requests(conn: Connection, f: RequestFilter) -> list[dict[str, Any]]:
             lat, lon = f.near
             dlat = f.radius_m / 111_000
             dlon = f.radius_m / (111_000 * math.cos(math.radians(lat)))
-            where.append(and_(r.c.lat.between(lat - dlat, lat + dlat)))
-            where.append(and_(r.c.lon.between(lon - dlon, lon + dlon)))
+            where.append(r.c.lat.between(lat - dlat, lat + dlat))
+            where.append(r.c.lon.between(lon - dlon, lon + dlon))
     rows = (
         conn.execute(
             select(r)
@@ -371,11 +371,6 @@ def changes_after(conn: Connection, after: int, limit: int) -> list[dict[str, An
         .limit(limit)
     ).mappings()
     return [dict(row) for row in rows]
-
-
-def count_requests(conn: Connection) -> int:
-    """How many reports are stored (benchmarks and health)."""
-    return int(conn.execute(select(func.count()).select_from(t.requests)).scalar_one())
 
 
 def utcnow() -> datetime:

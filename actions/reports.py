@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -323,12 +324,7 @@ def _shared_point(tracker: Tracker) -> Optional[Tuple[float, float]]:
 
 
 async def _place_events(
-    client: CityApiClient,
-    tracker: Tracker,
-    dispatcher: CollectingDispatcher,
-    language: str,
-    category: Optional[str],
-    place: Place,
+    client: CityApiClient, category: Optional[str], place: Place
 ) -> List[EventType]:
     """The place's slots, and the duplicate check that follows once a place is known."""
     events = place.events()
@@ -348,12 +344,25 @@ async def _place_events(
     return events
 
 
-class ActionStartReport(Action):
-    """Starts a report or an idea with everything the first message already says."""
+class _ReportAction(Action, ABC):
+    """An action of the report dialogue that may call the city data API (abstract, so the action
+    server does not register it)."""
 
     def __init__(self, client: Optional[CityApiClient] = None) -> None:
         """Use `client` when given (tests), else the shared client."""
         self._client = client
+
+    @abstractmethod
+    def name(self) -> Text:
+        """The action's name in the domain."""
+
+    def client(self) -> CityApiClient:
+        """The injected client, or the running loop's shared one."""
+        return self._client or shared_client()
+
+
+class ActionStartReport(_ReportAction):
+    """Starts a report or an idea with everything the first message already says."""
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -364,7 +373,7 @@ class ActionStartReport(Action):
     ) -> List[EventType]:
         """Clear an earlier report's slots, then fill what this message says."""
         language = language_of(tracker)
-        client = self._client or shared_client()
+        client = self.client()
         message = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "attach_photo":  # what the photo's caption says, if anything
@@ -401,9 +410,7 @@ class ActionStartReport(Action):
                 else await resolve_place(client, language, *_candidate_phrases(tracker, message))
             )
             if place is not None:
-                events += await _place_events(
-                    client, tracker, dispatcher, language, category, place
-                )
+                events += await _place_events(client, category, place)
         except CityApiUnavailable as exc:
             logger.warning("report start: city data API unavailable (%s)", exc)
         if is_idea:
@@ -421,12 +428,8 @@ def _cancel_events() -> List[EventType]:
     ]
 
 
-class ValidateReportForm(Action):
+class ValidateReportForm(_ReportAction):
     """Reads the answer to the question the form asked, and every correction."""
-
-    def __init__(self, client: Optional[CityApiClient] = None) -> None:
-        """Use `client` when given (tests), else the shared client."""
-        self._client = client
 
     def name(self) -> Text:
         """The form's validation action."""
@@ -447,7 +450,7 @@ class ValidateReportForm(Action):
             return _cancel_events()
         if intent == "attach_photo":
             return self._photo(dispatcher, tracker, language, requested)
-        client = self._client or shared_client()
+        client = self.client()
         try:
             return await self._answer(
                 dispatcher, tracker, language, client, requested, message, intent
@@ -489,7 +492,7 @@ class ValidateReportForm(Action):
                     lon,
                     tracker.get_slot("report_district"),
                 )
-                events += await _place_events(client, tracker, dispatcher, language, found, place)
+                events += await _place_events(client, found, place)
             return events
         if requested == "report_place":
             point = _shared_point(tracker)
@@ -506,7 +509,7 @@ class ValidateReportForm(Action):
                     if len(message) < 2 or message.startswith("/"):
                         return [SlotSet("report_place", None)]
                     found_place = Place(message[:300])  # an address, filed as the person said it
-            return await _place_events(client, tracker, dispatcher, language, category, found_place)
+            return await _place_events(client, category, found_place)
         if requested == "report_support":
             if is_yes(intent, message):
                 return [SlotSet("report_support", "yes"), SlotSet("report_confirmed", "support")]
@@ -780,12 +783,8 @@ def _form_fields(tracker: Tracker) -> Dict[str, str]:
     return fields
 
 
-class ActionFileReport(Action):
+class ActionFileReport(_ReportAction):
     """Files the confirmed report, or the vote for the one already there."""
-
-    def __init__(self, client: Optional[CityApiClient] = None) -> None:
-        """Use `client` when given (tests), else the shared client."""
-        self._client = client
 
     def name(self) -> Text:
         """Runs when the report form is done."""
@@ -801,7 +800,7 @@ class ActionFileReport(Action):
         if confirmed not in ("yes", "support"):
             dispatcher.utter_message(text=texts.text(language, "report_cancelled"))
             return done
-        client = self._client or shared_client()
+        client = self.client()
         try:
             if confirmed == "support":
                 duplicate = json.loads(tracker.get_slot("report_duplicate") or "{}")
@@ -895,12 +894,8 @@ def describe_report(language: str, report: Dict[str, Any]) -> List[str]:
     return lines
 
 
-class ActionReportStatus(Action):
+class ActionReportStatus(_ReportAction):
     """Answers "Gibt es Neues zu 1234?" and "zeig mir meine Meldungen" in words."""
-
-    def __init__(self, client: Optional[CityApiClient] = None) -> None:
-        """Use `client` when given (tests), else the shared client."""
-        self._client = client
 
     def name(self) -> Text:
         """The action for ask_report_status."""
@@ -911,7 +906,7 @@ class ActionReportStatus(Action):
     ) -> List[EventType]:
         """One report by its number, or the person's own reports, newest first."""
         language = language_of(tracker)
-        client = self._client or shared_client()
+        client = self.client()
         raw = latest_entity(tracker, "report_id")
         number = re.sub(r"\D", "", str(raw or ""))
         if not number:

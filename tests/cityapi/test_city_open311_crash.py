@@ -19,14 +19,9 @@ from sqlalchemy import create_engine, func, select
 from cityapi.open311.tables import requests
 from cityapi.settings import REPO_ROOT, sync_url
 from tests.cityapi.helpers import OPEN311_KEY, DatabaseFactory
+from tests.stack import free_port
 
 N = 200
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _serve(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
@@ -72,7 +67,7 @@ async def test_a_killed_service_loses_no_report_and_retries_file_none_twice(
     databases: DatabaseFactory, tmp_path: Path, backend: str
 ) -> None:
     db_url = databases.new(backend)
-    port = _port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(db_url, port, tmp_path / "serve.log")
     acknowledged: dict[int, str] = {}

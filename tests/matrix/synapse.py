@@ -49,6 +49,9 @@ registration_shared_secret: "{secret}"
 macaroon_secret_key: "{macaroon}"
 form_secret: "{form}"
 enable_registration: false
+# Test accounts: cheap password hashing (Synapse's own tests do the same), so that a benchmark
+# can register a thousand people in reasonable time.
+bcrypt_rounds: 4
 report_stats: false
 use_presence: false
 trusted_key_servers: []

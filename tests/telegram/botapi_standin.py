@@ -5,6 +5,12 @@ Requests and responses follow https://core.telegram.org/bots/api: methods at `/b
 `{"ok": false, "error_code": …, "description": …, "parameters": {"retry_after": N}}`, files at
 `/file/bot<token>/<file_path>`. Tests push updates, read what was sent, and can make sends
 answer 429 (`fail_next`) or 403 as for a person who blocked the bot (`block`).
+
+`enforce_limits()` makes it hold the bot to Telegram's documented pace
+(https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this): about 30
+messages per second overall and one per second in a chat. Both are token buckets (short bursts
+pass, as they do at Telegram); a message over either answers 429 with `parameters.retry_after`,
+the whole seconds until it would pass.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +41,31 @@ _INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "duration"
 # The Bot API's description of its 403 to a bot that a person blocked.
 BLOCKED = "Forbidden: bot was blocked by the user"
 _SENDING = {"sendmessage", "sendvoice", "sendphoto", "sendchataction"}
+# Methods that send a message and count against Telegram's limits (a chat action does not).
+_MESSAGES = {"sendmessage", "sendvoice", "sendphoto"}
+
+
+class TokenBucket:
+    """`rate` tokens a second, at most `burst` saved up; a message takes one."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = burst
+        self._at = time.monotonic()
+
+    def _fill(self, now: float) -> None:
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+
+    def wait_s(self, now: float) -> float:
+        """0 when a token is there now, else the seconds until one is."""
+        self._fill(now)
+        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+
+    def take(self) -> None:
+        """Use one token (after `wait_s` answered 0)."""
+        self._tokens -= 1
 
 
 @dataclass
@@ -71,6 +104,11 @@ class BotApiStandIn:
         self._chats: dict[int, dict[str, Any]] = {}
         self._failures: dict[str, list[int]] = {}  # method -> retry_after of the next 429s
         self._blocked: dict[int, str] = {}  # chat id -> the Bot API's 403 description
+        self._overall: TokenBucket | None = None  # enforce_limits(): the bot's overall pace
+        self._chat_rate: tuple[float, float] | None = None
+        self._chat_buckets: dict[int, TokenBucket] = {}
+        self.limited: Counter[str] = Counter()  # 429s of enforce_limits: "overall", "chat"
+        self.by_chat: dict[int, list[Call]] = {}  # messages sent successfully, per chat, in order
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -122,6 +160,44 @@ class BotApiStandIn:
     def fail_next(self, method: str, times: int, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `method` with 429 Too Many Requests."""
         self._failures.setdefault(method.lower(), []).extend([retry_after] * times)
+
+    def enforce_limits(
+        self,
+        per_second: float = 30.0,
+        per_chat_per_second: float = 1.0,
+        *,
+        burst: float = 30.0,
+        chat_burst: float = 5.0,
+    ) -> None:
+        """Refuse messages over Telegram's pace with 429 and `retry_after` (see the module)."""
+        self._overall = TokenBucket(per_second, burst)
+        self._chat_rate = (per_chat_per_second, chat_burst)
+        self._chat_buckets.clear()
+
+    def lift_limits(self) -> None:
+        """Accept messages at any pace again."""
+        self._overall = None
+        self._chat_rate = None
+        self._chat_buckets.clear()
+
+    def _over_limit(self, method: str, params: dict[str, Any]) -> int | None:
+        """The retry_after for a message over the limits, None when it may pass (and counts)."""
+        chat_id = params.get("chat_id")
+        if self._overall is None or self._chat_rate is None or method not in _MESSAGES:
+            return None
+        if not isinstance(chat_id, int) or chat_id not in self._chats:
+            return None  # answered 400 by the method
+        now = time.monotonic()
+        chat = self._chat_buckets.get(chat_id)
+        if chat is None:
+            chat = self._chat_buckets[chat_id] = TokenBucket(*self._chat_rate)
+        overall, in_chat = self._overall.wait_s(now), chat.wait_s(now)
+        if overall > 0 or in_chat > 0:
+            self.limited["overall" if overall >= in_chat else "chat"] += 1
+            return max(1, math.ceil(max(overall, in_chat)))
+        self._overall.take()
+        chat.take()
+        return None
 
     def block(self, chat_id: int, description: str = BLOCKED) -> None:
         """The person blocked the bot (or deleted their account): sends to them answer 403."""
@@ -189,6 +265,11 @@ class BotApiStandIn:
             call.status = 429
             await self._notify()
             return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+        limited = self._over_limit(method, params)
+        if limited is not None:
+            call.status = 429
+            await self._notify()
+            return _error(429, f"Too Many Requests: retry after {limited}", limited)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             call.status = 404
@@ -200,6 +281,8 @@ class BotApiStandIn:
             await self._notify()
             return _error(exc.code, exc.description)
         call.result = result
+        if method in _MESSAGES and isinstance(params.get("chat_id"), int):
+            self.by_chat.setdefault(params["chat_id"], []).append(call)
         await self._notify()
         return web.json_response({"ok": True, "result": result})
 

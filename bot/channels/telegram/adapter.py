@@ -16,7 +16,6 @@ from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -35,7 +34,7 @@ from bot.channels.telegram.convert import (
 )
 from bot.channels.telegram.delivery import delivery_failure
 from bot.channels.telegram.format import PayloadStore, keyboard, split_text
-from bot.channels.telegram.limits import TelegramRateLimiter
+from bot.channels.telegram.limits import TelegramRateLimiter, bulk_sending, default_inner
 from bot.channels.telegram.settings import TelegramSettings
 from bot.channels.telegram.texts import COMMAND_MENU, LANGUAGE_CHOICES, text
 from bot.core.messages import (
@@ -58,8 +57,6 @@ log = logging.getLogger(__name__)
 
 # Telegram shows "typing…" for about 5 seconds; renew it a little before that.
 TYPING_RENEW_S = 4.0
-# Retries on 429 before a send fails; with retry_after waits this is many minutes: never drop.
-MAX_RETRIES_ON_429 = 50
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Edits and channel posts are not asked for: they get no answer (the converter ignores them too).
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -102,12 +99,13 @@ class TelegramChannel:
         self._identity: BotIdentity | None = None
         self._running = False
         base = settings.api_base
+        limiter = TelegramRateLimiter(default_inner(), paced=settings.rate_limit)
         builder = (
             ApplicationBuilder()
             .token(settings.token)
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
-            .rate_limiter(TelegramRateLimiter(AIORateLimiter(max_retries=MAX_RETRIES_ON_429)))
+            .rate_limiter(limiter)
             .concurrent_updates(settings.concurrent_updates)
             .get_updates_read_timeout(settings.poll_timeout_s + 10)
         )
@@ -190,7 +188,8 @@ class TelegramChannel:
             return RecipientGone("not_found")
         try:
             async with self._chat_lock(chat_id):
-                sent = await self._send(chat_id, message, None, recipient.language)
+                with bulk_sending():  # answers to people chatting now go first
+                    sent = await self._send(chat_id, message, None, recipient.language)
         except TelegramError as exc:
             result = delivery_failure(exc)
             log.info("telegram send to person %s: %s", recipient.person_id, result)

@@ -24,6 +24,9 @@ class TelegramSettings(EnvSettings):
     webhook_path: str = Field("/telegram/webhook", alias="TELEGRAM_WEBHOOK_PATH", pattern=r"^/")
     poll_timeout_s: int = Field(30, alias="TELEGRAM_POLL_TIMEOUT_S", ge=0, le=50)
     concurrent_updates: int = Field(64, alias="TELEGRAM_CONCURRENT_UPDATES", ge=1, le=1024)
+    # Pace sends to Telegram's limits (30/s overall, about 1/s per chat, 429s retried). Off only
+    # for a Bot API stand-in without limits, to measure the gateway's own throughput.
+    rate_limit: bool = Field(True, alias="TELEGRAM_RATE_LIMIT")
     privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
 
     @model_validator(mode="after")

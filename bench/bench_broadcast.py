@@ -49,6 +49,8 @@ LIMIT_PER_S = 30.0
 CHATTERS = 4
 THINK_MIN_S, THINK_MAX_S = 2.0, 4.0
 ANSWER_WAIT_S = 30.0
+ANSWER_QUIET_S = 1.0
+BASELINE_S = 45.0  # citizens chat this long before the broadcast: their answers without one
 TARGET_RATE, TARGET_P99_S = 0.95, 1.0
 TOKEN = "5550001:bench-broadcast-token"
 STAFF_TOKEN = uuid.uuid4().hex
@@ -176,6 +178,13 @@ async def chat(
             await asyncio.sleep(0.01)
         else:
             lat.append((api.by_chat[chat_id][before].at - sent_at, said))
+            # reads the whole answer (until the chat is quiet for a second), then thinks
+            seen, quiet_since = 0, time.monotonic()
+            while time.monotonic() - quiet_since < ANSWER_QUIET_S:
+                now_seen = len(api.by_chat.get(chat_id, []))
+                if now_seen != seen:
+                    seen, quiet_since = now_seen, time.monotonic()
+                await asyncio.sleep(0.05)
         await asyncio.sleep(rng.uniform(THINK_MIN_S, THINK_MAX_S))
     return unanswered
 
@@ -216,6 +225,21 @@ async def telegram(stack: Stack, db: Database) -> bool:
             # 1. Telegram's limits enforced, citizens chatting meanwhile.
             api.enforce_limits(LIMIT_PER_S, 1.0)
             gateway = await asyncio.to_thread(stack.start_gateway, env, database_url=db.url)
+            quiet_done = asyncio.Event()
+            quiet: list[tuple[float, str]] = []
+            chatters = [
+                asyncio.create_task(chat(api, 600_000_000 + i, quiet_done, quiet))
+                for i in range(CHATTERS)
+            ]
+            await asyncio.sleep(BASELINE_S)
+            quiet_done.set()
+            await asyncio.gather(*chatters)
+            base = [seconds for seconds, _ in quiet]
+            print(
+                f"  before the broadcast, {CHATTERS} citizens chatting for {BASELINE_S:.0f} s: "
+                f"{len(base)} answers, p50 {statistics.median(base) * 1000:.0f} ms, "
+                f"p99 {percentile(base, 0.99) * 1000:.0f} ms"
+            )
             done = asyncio.Event()
             answered: list[tuple[float, str]] = []
             chatters = [

@@ -198,8 +198,10 @@ async def concurrency_figures(gateway: str) -> None:
 
 def main() -> int:
     load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start (others' work "
-          "slows recognition; the figures below are from this run)")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start (others' work "
+        "slows recognition; the figures below are from this run)"
+    )
     asyncio.run(pipeline_figures())
     rss_figures()
     if not os.environ.get("RASA_MODEL"):

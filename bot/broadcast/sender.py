@@ -42,10 +42,30 @@ def text_language(announcement: Announcement, person_language: Language) -> Lang
     return "en" if person_language == "en" and announcement.text_en else "de"
 
 
+def message_body(announcement: Announcement, language: Language) -> str:
+    """The announcement's text in this language (see `text_language`); German readers get the
+    plain-language version after it when staff wrote one (no one has to ask for it)."""
+    if language == "en" and announcement.text_en:
+        return announcement.text_en
+    if announcement.text_plain:
+        heading = texts.text("announcement_plain", "de")
+        return f"{announcement.text}\n\n{heading}\n{announcement.text_plain}"
+    return announcement.text
+
+
 def message_text(announcement: Announcement, language: Language) -> str:
-    """The announcement's text in this language (see `text_language`) with the city's footer."""
-    body = announcement.text_en if language == "en" and announcement.text_en else announcement.text
-    return f"{body}\n\n{texts.text('announcement_footer', language)}"
+    """The announcement's text in this language with the city's footer."""
+    return (
+        f"{message_body(announcement, language)}\n\n{texts.text('announcement_footer', language)}"
+    )
+
+
+def spoken_body(announcement: Announcement, language: Language) -> str:
+    """What the voice note says: the plain-language version when there is one (easier to follow
+    by ear), else the text; the footer is read, not heard."""
+    if language == "de" and announcement.text_plain:
+        return announcement.text_plain
+    return announcement.text_en if language == "en" and announcement.text_en else announcement.text
 
 
 class AnnouncementSender:
@@ -143,7 +163,7 @@ class AnnouncementSender:
             claimed.channel,
             claimed.address,
             claimed.language,
-            claimed.voice_replies,
+            claimed.hears if self._voice is not None else claimed.voice_replies,
         )
         message = await self._message(announcement, claimed)
         async with self._sends:
@@ -169,11 +189,12 @@ class AnnouncementSender:
     async def _message(self, announcement: Announcement, claimed: Claimed) -> OutgoingMessage:
         language = text_language(announcement, claimed.language)
         message = OutgoingMessage(text=message_text(announcement, language))
-        if not claimed.voice_replies or self._voice is None:
+        if not claimed.hears or self._voice is None:
             return message
         key = (announcement.id, language, claimed.speech_rate)
+        spoken = OutgoingMessage(text=spoken_body(announcement, language))
         async with self._voicing:
-            audio = await self._voice_note(key, message, language, claimed.speech_rate)
+            audio = await self._voice_note(key, spoken, language, claimed.speech_rate)
         return OutgoingMessage(text=message.text, audio=audio) if audio else message
 
     async def _voice_note(

@@ -87,6 +87,12 @@ class Claimed:
     language: Language
     voice_replies: bool | None
     speech_rate: int
+    spoke_by_voice: bool = False
+
+    @property
+    def hears(self) -> bool:
+        """A voice note too: they asked for spoken answers, or last spoke and did not refuse."""
+        return self.voice_replies is True or (self.voice_replies is None and self.spoke_by_voice)
 
 
 def _announcement(row: Any) -> Announcement:
@@ -294,6 +300,7 @@ class AnnouncementStore:
                         p.c.language,
                         p.c.voice_replies,
                         p.c.speech_rate,
+                        p.c.spoke_by_voice,
                     )
                     .join_from(d, p, p.c.id == d.c.person_id, isouter=True)
                     .where(d.c.id.in_(ids))
@@ -311,6 +318,7 @@ class AnnouncementStore:
                 language="en" if row.language == "en" else "de",
                 voice_replies=row.voice_replies,
                 speech_rate=int(row.speech_rate or 0),
+                spoke_by_voice=bool(row.spoke_by_voice),
             )
             for row in rows
         ]

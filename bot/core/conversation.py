@@ -330,6 +330,7 @@ class Conversation:
         heard: bool = False,
         refusal: Refusal | None = None,
     ) -> Turn:
+        person = replace(person, spoke_by_voice=heard)
         if person != stored:
             await self._store.save(person)
         if msg.voice_reply is not None:

@@ -26,3 +26,10 @@ class Person:
     is_new: bool = False  # created by this very message
     # asked once after a first report: tell them when a report's status changes (None: not asked)
     report_updates: bool | None = None
+    # their last message was a voice note (announcements come as one too, unless /voice off)
+    spoke_by_voice: bool = False
+
+    @property
+    def hears(self) -> bool:
+        """Whether messages the city writes first should come as a voice note too."""
+        return self.voice_replies is True or (self.voice_replies is None and self.spoke_by_voice)

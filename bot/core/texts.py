@@ -181,6 +181,10 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "So steuern Sie das Vorlesen: /voice on, /voice off, /voice faster, /voice slower.",
         "en": "To control reading aloud: /voice on, /voice off, /voice faster, /voice slower.",
     },
+    "announcement_plain": {
+        "de": "In einfacher Sprache:",
+        "en": "In plain language:",
+    },
     "announcement_footer": {
         "de": "Hanse- und Universitätsstadt Rostock · Abbestellen: /unsubscribe",
         "en": "City of Rostock · To stop these messages: /unsubscribe",

@@ -40,6 +40,8 @@ class PersonRow(Base):
     voice_replies: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     speech_rate: Mapped[int] = mapped_column(Integer, default=0)
     consent: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+    # their last message was a voice note: announcements come as a voice note too
+    spoke_by_voice: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # whether they want to hear when one of their reports changes status (None: not asked yet)
     report_updates: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     # The buttons of the last answer, so that "2" or "die erste" can pick one.

@@ -54,6 +54,7 @@ def _person(row: Any, *, is_new: bool = False) -> Person:
         last_seen_at=_as_utc(row.last_seen_at),
         is_new=is_new,
         report_updates=getattr(row, "report_updates", None),
+        spoke_by_voice=bool(getattr(row, "spoke_by_voice", False)),
     )
 
 
@@ -112,6 +113,7 @@ class SqlPersonStore:
             "speech_rate": 0,
             "consent": None,
             "report_updates": None,
+            "spoke_by_voice": False,
             "last_buttons": [],
             "created_at": now,
             "last_seen_at": now,
@@ -139,6 +141,7 @@ class SqlPersonStore:
                     speech_rate=person.speech_rate,
                     consent=person.consent,
                     report_updates=person.report_updates,
+                    spoke_by_voice=person.spoke_by_voice,
                     last_buttons=_buttons_to_json(person.last_buttons),
                 )
             )

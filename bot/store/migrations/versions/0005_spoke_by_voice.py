@@ -1,0 +1,29 @@
+"""Adds people.spoke_by_voice: the person's last message was a voice note (announcements then
+come as a voice note too, unless they chose /voice off).
+
+Revision ID: 0005_spoke_by_voice
+Revises: 0004_report_updates
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_spoke_by_voice"
+down_revision = "0004_report_updates"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.add_column(
+            sa.Column("spoke_by_voice", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.drop_column("spoke_by_voice")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from bot.core import report_updates, texts
+from bot.core import report_updates, subscriptions, texts
 from bot.core.choices import choose
 from bot.core.commands import (
     DELETE_CANCELLED,
@@ -217,6 +217,9 @@ class Conversation:
         if switched is not None:
             person = replace(person, language=switched)
         person, replies = report_updates.after_filing(person, replies)
+        request, replies = subscriptions.heard(replies)
+        if request is not None:
+            person, replies = await self._heard_subscription(person, request, text, replies)
         buttons = next((m.buttons for m in reversed(replies) if m.buttons), ())
         person = replace(person, last_buttons=buttons)
         return await self._finish(msg, stored, person, [*before, *replies], heard=heard)
@@ -286,6 +289,30 @@ class Conversation:
         answer = await self._subscriptions.handle(person, command)
         reply = [*before, *answer.messages]
         return await self._finish(msg, stored, answer.person, reply, heard=heard)
+
+    async def _heard_subscription(
+        self,
+        person: Person,
+        request: SubscriptionCommand,
+        said: str | None,
+        replies: list[OutgoingMessage],
+    ) -> tuple[Person, list[OutgoingMessage]]:
+        """A subscription asked for in plain words: answered like the command would be."""
+        if self._subscriptions is None:
+            return person, [*replies, self._say("subscriptions_unavailable", person)]
+        if said:
+            request = self._subscriptions.completed(request, said)
+        if request.action == "unsubscribe" and not request.words:
+            # heard, not typed as /stop: ending every subscription is asked first
+            return await self._subscriptions.ask_to_end_all(person, replies)
+        if request.action == "subscribe" and not request.words:
+            # asked in words, answered in words: which district (or the whole city, a button)
+            lang = person.language
+            whole_city = Button(texts.text("subscribe_all_button", lang), "/subscribe alle")
+            which = OutgoingMessage(texts.text("subscribe_which", lang), buttons=(whole_city,))
+            return person, [*replies, which]
+        answer = await self._subscriptions.handle(person, request)
+        return answer.person, [*replies, *answer.messages]
 
     async def _refuse(
         self,

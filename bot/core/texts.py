@@ -195,6 +195,14 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "construction, events, participation, accessibility, warnings. For the whole city: "
         "/subscribe all.",
     },
+    "subscribe_which": {
+        "de": "Gern. Aus welchem Stadtteil möchten Sie Nachrichten bekommen? Sagen Sie zum "
+        "Beispiel „Nachrichten aus Lichtenhagen“ oder „Baustellen in der Südstadt“, oder wählen "
+        "Sie ganz Rostock.",
+        "en": "Gladly. Which district would you like news from? Say for example “news from "
+        "Lichtenhagen” or “construction in Südstadt”, or choose all of Rostock.",
+    },
+    "subscribe_all_button": {"de": "Ganz Rostock", "en": "All of Rostock"},
     "subscribe_unknown": {
         "de": "„{name}“ kenne ich nicht als Stadtteil oder Thema. Bitte nennen Sie einen Stadtteil "
         "von Rostock, zum Beispiel Lichtenhagen, Südstadt oder Dierkow, oder „alle“ für die "
@@ -225,6 +233,16 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "unsubscribed": {
         "de": "Erledigt. Abbestellt: {removed}.",
         "en": "Done. Unsubscribed: {removed}.",
+    },
+    "unsubscribe_all_ask": {
+        "de": "Möchten Sie alle Ihre Abos beenden? Sie haben abonniert: {listing}.",
+        "en": "Would you like to end all your subscriptions? You have subscribed to: {listing}.",
+    },
+    "unsubscribe_all_yes": {"de": "Ja, alle beenden", "en": "Yes, end them all"},
+    "unsubscribe_all_no": {"de": "Nein, behalten", "en": "No, keep them"},
+    "unsubscribe_kept": {
+        "de": "Gut, Ihre Abos bleiben, wie sie sind.",
+        "en": "All right, your subscriptions stay as they are.",
     },
     "unsubscribe_no_match": {
         "de": "Das hatten Sie nicht abonniert. Sie haben abonniert: {listing}.",

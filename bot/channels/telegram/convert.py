@@ -24,10 +24,13 @@ LOCAL_COMMANDS: dict[str, LocalKey] = {
 # Commands sent to the core as a Rasa intent payload (the subscription and data issues add theirs).
 CORE_COMMANDS: dict[str, str] = {}
 # Commands the core answers itself from the text (/voice an|aus|schneller|langsamer,
-# /subscribe Lichtenhagen, /unsubscribe, /subscriptions and their German words).
+# /subscribe Lichtenhagen, /unsubscribe, /subscriptions and their German words, and staff's
+# /announce, /cancel, /approve 12).
 CORE_TEXT_COMMANDS = frozenset(
     {"voice", "vorlesen", "subscribe", "abonnieren", "abo", "unsubscribe", "abbestellen", "stop",
-     "subscriptions", "abos", "abonnements"}
+     "subscriptions", "abos", "abonnements",
+     # staff announcements (bot/core/announcing.py); not in the command menu
+     "announce", "ankuendigen", "cancel", "abbrechen", "approve", "freigeben"}
 )  # fmt: skip
 # Content a person may send that the assistant cannot use: answered with a short note.
 UNSUPPORTED_CONTENT = (

@@ -284,9 +284,9 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "You can cancel at any time with /cancel.",
     },
     "announce_no_command": {
-        "de": "Ein Befehl ist kein Text für die Ankündigung. Bitte schreiben Sie den Text, "
+        "de": "Ein Befehl ist hier keine Antwort. Bitte antworten Sie auf die Frage, "
         "oder brechen Sie mit /cancel ab.",
-        "en": "A command is no text for the announcement. Please write the text, "
+        "en": "A command is no answer here. Please answer the question, "
         "or cancel with /cancel.",
     },
     "announce_ask_text_en": {

@@ -286,8 +286,7 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "announce_no_command": {
         "de": "Ein Befehl ist hier keine Antwort. Bitte antworten Sie auf die Frage, "
         "oder brechen Sie mit /cancel ab.",
-        "en": "A command is no answer here. Please answer the question, "
-        "or cancel with /cancel.",
+        "en": "A command is no answer here. Please answer the question, or cancel with /cancel.",
     },
     "announce_ask_text_en": {
         "de": "Schritt 2 von 6: Schreiben Sie jetzt die englische Fassung, "

@@ -199,7 +199,8 @@ async def test_staff_drafts_in_german_and_it_goes_out_only_after_the_confirmatio
     assert (announcement.districts, announcement.topics) == (("Lichtenhagen",), ("construction",))
     assert await gateway.office.draft(await gateway.person_id("telegram", "1001")) is None
     person = await gateway.people.find("telegram", "1001")
-    assert person is not None and person.language == "de"
+    assert person is not None
+    assert person.language == "de"
     assert gateway.assistant.asked == []  # the whole dialogue stayed in the gateway
 
     await gateway.sender.run_once()
@@ -242,13 +243,15 @@ async def test_staff_drafts_in_english_for_the_whole_city_to_be_sent_tomorrow(
     done = await gateway.says("matrix", "@presse:rostock.de", "1")  # the first button: Send
     assert done.startswith("Done. Announcement no. 1 will be sent on ")
     announcement = await gateway.store.get(1)
-    assert announcement is not None and announcement.status == "approved"
+    assert announcement is not None
+    assert announcement.status == "approved"
     assert announcement.send_at == tomorrow.astimezone(UTC)
     assert announcement.text_plain == "Hitze! Viel Wasser trinken."
     # not yet: its time has not come
     assert await gateway.sender.run_once() == 0
     person = await gateway.people.find("matrix", "@presse:rostock.de")
-    assert person is not None and person.language == "en"
+    assert person is not None
+    assert person.language == "en"
     assert gateway.assistant.asked == []
 
 
@@ -293,7 +296,8 @@ async def test_a_second_staff_person_approves_and_the_author_cannot_approve_thei
     # approver 1002 never wrote to the bot, so nobody could be told; the answer says how
     assert texts.text("announce_approvers_unreached", "de", id="1") in submitted
     announcement = await gw.store.get(1)
-    assert announcement is not None and announcement.status == "draft"
+    assert announcement is not None
+    assert announcement.status == "draft"
     assert await gw.sender.run_once() == 0  # waiting for approval: nothing goes out
 
     own = await gw.says("telegram", "1001", "/approve 1")
@@ -304,12 +308,14 @@ async def test_a_second_staff_person_approves_and_the_author_cannot_approve_thei
         "announce_not_allowed", "de"
     )
     still = await gw.store.get(1)
-    assert still is not None and (still.status, still.approver) == ("draft", None)
+    assert still is not None
+    assert (still.status, still.approver) == ("draft", None)
 
     approved = await gw.says("telegram", "1002", "/approve 1", hint="en")
     assert approved == texts.text("announce_approved", "en", id="1", when="right away")
     done = await gw.store.get(1)
-    assert done is not None and (done.status, done.approver) == ("approved", "telegram:1002")
+    assert done is not None
+    assert (done.status, done.approver) == ("approved", "telegram:1002")
     await gw.sender.run_once()
     assert len(await gw.outbox.waiting("web-anna")) == 1
     twice = await gw.says("telegram", "1002", "/approve 1")
@@ -389,4 +395,5 @@ async def test_unknown_districts_topics_and_times_are_asked_again_naming_the_pro
     assert command.startswith(texts.text("announce_no_command", "de"))
     assert "Schritt 6 von 6" in command
     draft = await gateway.office.draft(await gateway.person_id("telegram", "1001"))
-    assert draft is not None and (draft.step, draft.districts) == ("send_at", ("Lichtenhagen",))
+    assert draft is not None
+    assert (draft.step, draft.districts) == ("send_at", ("Lichtenhagen",))

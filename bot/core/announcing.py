@@ -13,15 +13,30 @@ nothing else happens.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Final, Literal
+from typing import Final
 
 from bot.core import texts
+from bot.core.announce_words import (
+    APPROVE,
+    CANCEL,
+    CONFIRM,
+    NOW,
+    SKIP,
+    TOPIC,
+    WHOLE_CITY,
+    StaffCommand,
+    parse_staff_command,
+    read_districts,
+    read_topics,
+    say_topics,
+    say_when,
+    say_where,
+)
 from bot.core.choices import choose
-from bot.core.districts import ALL, DistrictDirectory
+from bot.core.districts import DistrictDirectory
 from bot.core.messages import (
     Button,
     ChannelName,
@@ -38,23 +53,12 @@ from bot.core.ports import (
     PersonStore,
     StaffDraft,
 )
-from bot.core.sendtime import SendTimeError, city_time, now_utc, parse_send_time
+from bot.core.sendtime import SendTimeError, now_utc, parse_send_time
 from bot.core.staff import StaffDirectory, staff_key
-from bot.core.subscriptions import TOPICS, topic_of
+from bot.core.subscriptions import TOPICS
 
 logger = logging.getLogger(__name__)
 
-SKIP: Final = "/announce_skip"
-WHOLE_CITY: Final = "/announce_all"
-TOPIC: Final = "/announce_topic"  # + " <topic>" or " none"
-NOW: Final = "/announce_now"
-CONFIRM: Final = "/announce_confirm"
-CANCEL: Final = "/announce_cancel"
-APPROVE: Final = "/announce_approve"  # + " <id>"
-_START_WORDS: Final = frozenset({"/announce", "/ankuendigen", "/ankündigen"})
-_CANCEL_WORDS: Final = frozenset({"/cancel", "/abbrechen", CANCEL})
-_APPROVE_WORDS: Final = frozenset({"/approve", "/freigeben", APPROVE})
-_BUTTONS: Final = {SKIP: "skip", WHOLE_CITY: "whole_city", NOW: "now", CONFIRM: "confirm"}
 _NEXT: Final[dict[DraftStep, DraftStep]] = {
     "text": "text_en",
     "text_en": "text_plain",
@@ -63,37 +67,6 @@ _NEXT: Final[dict[DraftStep, DraftStep]] = {
     "topics": "send_at",
     "send_at": "preview",
 }
-_LIST_SPLIT = re.compile(r"\s*(?:[,;]|\bund\b|\band\b|&)\s*", re.IGNORECASE)
-_NO_TOPIC_WORDS: Final = frozenset({"ohne thema", "keins", "kein thema", "none", "no topic"})
-
-Kind = Literal["start", "cancel", "approve", "skip", "whole_city", "topic", "now", "confirm"]
-
-
-@dataclass(frozen=True, slots=True)
-class StaffCommand:
-    """A staff command typed or tapped, and its argument (a topic, an announcement number)."""
-
-    kind: Kind
-    argument: str = ""
-
-
-def parse_staff_command(text: str) -> StaffCommand | None:
-    """The staff command in a text or button payload, if it is one."""
-    first, _, rest = text.strip().partition(" ")
-    word = first.casefold().split("@", 1)[0]  # "/announce@rostock_bot" in Telegram groups
-    rest = rest.strip()
-    if word in _START_WORDS and not rest:
-        return StaffCommand("start")
-    if word in _CANCEL_WORDS and not rest:
-        return StaffCommand("cancel")
-    if word in _APPROVE_WORDS:
-        return StaffCommand("approve", rest)
-    if word == TOPIC:
-        return StaffCommand("topic", rest)
-    kind = _BUTTONS.get(word)
-    if kind is not None and not rest:
-        return StaffCommand(kind)  # type: ignore[arg-type]  # the table's values are kinds
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,14 +161,14 @@ class AnnouncementDesk:
             else:
                 changed = replace(draft, text_plain=value)
         elif step == "districts":
-            found = () if kind == "whole_city" else self._read_districts(said)
+            found = () if kind == "whole_city" else read_districts(said, self._districts)
             if isinstance(found, str) or (command is not None and kind != "whole_city"):
                 problem = texts.text("announce_unknown_district", lang, name=str(found))
                 return await self._ask(person, draft, problem=problem)
             changed = replace(draft, districts=found)
         elif step == "topics":
             words = command.argument if kind == "topic" and command else said
-            topics = _read_topics(words) if kind in (None, "topic") else None
+            topics = read_topics(words) if kind in (None, "topic") else None
             if topics is None or isinstance(topics, str):
                 name = topics if isinstance(topics, str) else said
                 problem = texts.text("announce_unknown_topic", lang, name=name)
@@ -215,20 +188,6 @@ class AnnouncementDesk:
         await self._office.save_draft(changed)  # persist first, acknowledge second
         logger.info("announcement draft of person %s: now at %s", person.id, changed.step)
         return await self._ask(person, changed)
-
-    def _read_districts(self, said: str) -> tuple[str, ...] | str:
-        """Stadtbereiche named (empty: the whole city), or the first name not known."""
-        whole = self._districts.resolve(said.strip())
-        names = [said.strip()] if whole is not None else _LIST_SPLIT.split(said.strip())
-        found: list[str] = []
-        for name in (n for n in names if n):
-            resolved = self._districts.resolve(name)
-            if resolved is None:
-                return name
-            if ALL in resolved:
-                return ()
-            found.extend(d for d in resolved if d not in found)
-        return tuple(found) if found else said.strip()
 
     async def _ask(
         self, person: Person, draft: StaffDraft, *, lead: str | None = None, problem: str = ""
@@ -273,9 +232,9 @@ class AnnouncementDesk:
             "announce_preview",
             lang,
             texts=shown,
-            where=self._where(lang, draft.districts),
-            topics=self._topics(lang, draft.topics),
-            when=self._when(lang, draft.send_at),
+            where=say_where(lang, draft.districts, self._districts),
+            topics=say_topics(lang, draft.topics),
+            when=say_when(lang, draft.send_at),
             total=str(sum(reach.values())),
             **counts,
         )
@@ -303,7 +262,7 @@ class AnnouncementDesk:
         if approved:
             if draft.send_at is None:
                 return self._say(person, "announce_sent_now", id=number)
-            when = self._when(lang, draft.send_at)
+            when = say_when(lang, draft.send_at)
             return self._say(person, "announce_scheduled", id=number, when=when)
         told = 0
         for channel, platform_id in self._staff.approvers():
@@ -330,8 +289,8 @@ class AnnouncementDesk:
             lang,
             id=number,
             text=draft.text or "",
-            where=self._where(lang, draft.districts),
-            when=self._when(lang, draft.send_at),
+            where=say_where(lang, draft.districts, self._districts),
+            when=say_when(lang, draft.send_at),
         )
         button = Button(texts.text("announce_approve", lang), f"{APPROVE} {number}")
         return OutgoingMessage(request, buttons=(button,))
@@ -363,11 +322,11 @@ class AnnouncementDesk:
                         "announce_approved_author",
                         lg,
                         id=number,
-                        when=self._when(lg, found.send_at),
+                        when=say_when(lg, found.send_at),
                     )
                 ),
             )
-        when = self._when(person.language, found.send_at)
+        when = say_when(person.language, found.send_at)
         return self._say(person, "announce_approved", id=number, when=when)
 
     async def _tell(
@@ -389,45 +348,6 @@ class AnnouncementDesk:
             return 0
         return 1 if isinstance(result, Delivered) else 0
 
-    def _where(self, lang: Language, districts: Sequence[str]) -> str:
-        if not districts:
-            return texts.text("district_all", lang)
-        return texts.word_list(lang, self._districts.grouped(districts))
-
-    @staticmethod
-    def _topics(lang: Language, topics: Sequence[str]) -> str:
-        if not topics:
-            return texts.text("announce_topics_none", lang)
-        return texts.word_list(lang, [texts.text(f"topic_{t}", lang) for t in topics])
-
-    @staticmethod
-    def _when(lang: Language, send_at: datetime | None) -> str:
-        if send_at is None:
-            return texts.text("announce_when_now", lang)
-        local = city_time(send_at)
-        date = local.strftime("%d.%m.%Y") if lang == "de" else local.strftime("%d %B %Y")
-        return texts.text("announce_when", lang, date=date, time=local.strftime("%H:%M"))
-
     @staticmethod
     def _say(person: Person, key: str, **values: str) -> StaffAnswer:
         return StaffAnswer(person, (OutgoingMessage(texts.text(key, person.language, **values)),))
-
-
-def _read_topics(words: str) -> tuple[str, ...] | str:
-    """The topics named (empty: no topic), or the first word that is no topic."""
-    cleaned = words.strip()
-    if cleaned.casefold() in (*_NO_TOPIC_WORDS, "none"):
-        return ()
-    whole = topic_of(cleaned)
-    if whole is not None:
-        return TOPICS if whole == ALL else (whole,)
-    found: list[str] = []
-    for name in (n for n in _LIST_SPLIT.split(cleaned) if n):
-        topic = topic_of(name)
-        if topic is None:
-            return name
-        if topic == ALL:
-            return TOPICS  # every topic: everyone subscribed in these districts
-        if topic not in found:
-            found.append(topic)
-    return tuple(found) if found else cleaned

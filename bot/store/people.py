@@ -14,12 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Button, ChannelName, Language
 from bot.core.people import Person
-from bot.store.models import DeliveryRow, PersonRow, SubscriptionRow, WebOutboxRow
+from bot.store.models import (
+    AnnouncementDraftRow,
+    DeliveryRow,
+    PersonRow,
+    SubscriptionRow,
+    WebOutboxRow,
+)
 
 _people = cast(Table, PersonRow.__table__)
 _outbox = cast(Table, WebOutboxRow.__table__)
 _subscriptions = cast(Table, SubscriptionRow.__table__)
 _deliveries = cast(Table, DeliveryRow.__table__)
+_drafts = cast(Table, AnnouncementDraftRow.__table__)
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
@@ -155,6 +162,8 @@ class SqlPersonStore:
                 delete(_subscriptions).where(_subscriptions.c.person_id == person_id)
             )
             await conn.execute(delete(_deliveries).where(_deliveries.c.person_id == person_id))
+            # a staff person's unfinished announcement draft too
+            await conn.execute(delete(_drafts).where(_drafts.c.person_id == person_id))
             result = await conn.execute(delete(_people).where(_people.c.id == person_id))
         return bool(result.rowcount)
 

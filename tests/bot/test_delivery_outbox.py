@@ -139,7 +139,10 @@ async def test_two_workers_on_postgresql_send_each_delivery_once(postgres_url: s
         announcement_id = await AnnouncementStore(first).create(NEWS, "approved")
         workers = [
             AnnouncementSender(
-                AnnouncementStore(engine), {"web": web_channel(engine)}, settings(concurrency=5)
+                AnnouncementStore(engine),
+                {"web": web_channel(engine)},
+                # a hold longer than a batch takes on a busy machine: no worker died here
+                settings(concurrency=5, lease_s=30),
             )
             for engine in (first, second)
         ]

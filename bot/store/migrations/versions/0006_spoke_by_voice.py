@@ -1,8 +1,8 @@
 """Adds people.spoke_by_voice: the person's last message was a voice note (announcements then
 come as a voice note too, unless they chose /voice off).
 
-Revision ID: 0005_spoke_by_voice
-Revises: 0004_report_updates
+Revision ID: 0006_spoke_by_voice
+Revises: 0005_announcement_drafts
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_spoke_by_voice"
-down_revision = "0004_report_updates"
+revision = "0006_spoke_by_voice"
+down_revision = "0005_announcement_drafts"
 branch_labels = None
 depends_on = None
 

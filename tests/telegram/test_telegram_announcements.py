@@ -4,6 +4,8 @@ reaches German readers, English readers get the English text."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +20,7 @@ from bot.broadcast.validate import AnnouncementDraft
 from bot.core import texts
 from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
-from bot.core.messages import Audio, IncomingMessage
+from bot.core.messages import Audio, Delivered, IncomingMessage, OutgoingMessage, Recipient
 from bot.core.ports import Subscription
 from bot.core.speech import speech_text
 from bot.store.database import create_engine, migrate
@@ -29,6 +31,7 @@ from bot.voice.codec import Codec
 from tests.fakes import ScriptedAssistant
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.conftest import StartChannel, echo
+from tests.telegram.helpers import text_update, user
 from tests.voice.audio_fixtures import spoken_ogg
 from tests.voice.channel_helpers import assert_opus_voice_notes
 from tests.voice.conftest import voice_env
@@ -149,3 +152,39 @@ async def test_people_who_use_voice_get_the_announcement_as_a_voice_note_too(
     english = announcement_texts(ENGLISH)[0]
     assert english.startswith(str(NEWS.text_en))
     assert str(NEWS.text_plain) not in english
+
+
+async def test_a_citizen_is_answered_at_once_while_a_broadcast_fills_telegrams_limit(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    standin.enforce_limits()  # 30/s overall, 1/s per chat, 429 beyond
+    channel = await start_channel(echo)
+    chats = list(range(940_000, 940_150))  # five seconds of Telegram's limit
+    for chat_id in chats:
+        standin.learn_chats({"message": {"chat": {"id": chat_id, "type": "private"}}})
+    sends = [
+        asyncio.create_task(
+            channel.send(
+                Recipient(str(c), "telegram", str(c), "de"), OutgoingMessage("Hitzewarnung.")
+            )
+        )
+        for c in chats
+    ]
+
+    def broadcast_sent() -> int:
+        return sum(len(standin.by_chat.get(c, [])) for c in chats)
+
+    await standin.wait_for(lambda: broadcast_sent() >= 30, within_s=10)
+    citizen = 941_000
+    asked = time.monotonic()
+    standin.push(text_update("Wann hat das Rathaus geöffnet?", sender=user(citizen)))
+    await standin.wait_for(lambda: bool(standin.by_chat.get(citizen)), within_s=10)
+    answered_after = standin.by_chat[citizen][0].at - asked
+    still_to_send = len(chats) - broadcast_sent()
+    results = await asyncio.gather(*sends)
+
+    assert answered_after < 0.5  # not behind the 100-odd broadcast messages still waiting
+    assert still_to_send > 60  # the broadcast was well under way when the answer came
+    assert all(isinstance(result, Delivered) for result in results)
+    assert all(len(standin.by_chat[c]) == 1 for c in chats)
+    assert not standin.limited  # and Telegram's limits were kept throughout

@@ -230,3 +230,26 @@ async def test_a_barrier_report_is_corrected_by_location_and_filed_in_an_encrypt
     assert found[0]["service_code"] == "barrier-tactile"
     assert abs(found[0]["lat"] - float(NEAR.split(",")[0])) < 1e-4  # the corrected place
     assert person.undecryptable == 0
+
+
+async def test_news_from_a_district_asked_for_in_an_encrypted_chat_is_subscribed_on_the_yes(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+
+    (asked,) = await turn(person, room, "Nachrichten aus Lütten Klein, bitte", 1)
+    assert asked.startswith("Möchten Sie Nachrichten der Stadt bekommen: alle Themen aus Lütten"), (
+        asked
+    )
+    assert "\n1. Ja" in asked, asked  # the choices as a numbered list
+    (done,) = await turn(person, room, "1", 1)
+    assert done.startswith("Erledigt. Sie bekommen jetzt Nachrichten: alle Themen aus Lütten"), done
+    (listed,) = await turn(person, room, "Welche Abos habe ich?", 1)
+    assert "Sie haben abonniert: alle Themen aus Lütten Klein" in listed, listed

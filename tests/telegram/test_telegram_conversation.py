@@ -155,6 +155,27 @@ async def test_a_barrier_is_reported_on_telegram_with_a_photo_and_filed(
     assert len(report["extended_attributes"]["media_urls"]) == 1
 
 
+async def test_an_english_speaker_subscribes_in_plain_words_and_taps_yes(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    chat = 910_007
+    person = user(chat, "en")
+    api.push(text_update("Keep me posted about events in Warnemünde, please", sender=person))
+    asked = await answers_after(api, chat, 0, "Would you like to get news from the city")
+    assert "events for Warnemünde" in asked, asked
+    question = next(c for c in reversed(api.sent(chat)) if "reply_markup" in c.params)
+    buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["Yes", "No"]
+    seen = len(api.texts(chat))
+    api.push(callback_update(buttons[0]["callback_data"], question.result, person))
+    done = await answers_after(api, chat, seen, "Done. You will now get news")
+    assert "events for Warnemünde" in done, done
+    seen = len(api.texts(chat))
+    api.push(text_update("What am I subscribed to?", sender=person))
+    listed = await answers_after(api, chat, seen, "Your subscriptions:")
+    assert "events for Warnemünde" in listed, listed
+
+
 async def test_webhook_mode_in_the_gateway_checks_the_secret(
     stack: Stack, api: BotApiStandIn, polling_gateway: Service
 ) -> None:

@@ -32,6 +32,7 @@ from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
+from bot.core.privacy import PrivacyPolicy
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
 from bot.reports import CityPhotoStore, CityReportAccounts, ReportUpdates
@@ -110,6 +111,17 @@ def build_channels(
     return channels
 
 
+def privacy_policy(settings: GatewaySettings) -> PrivacyPolicy:
+    """What the privacy notice states: the configured contact and retention periods."""
+    return PrivacyPolicy(
+        contact=settings.privacy_contact,
+        conversation_days=settings.conversation_retention_days,
+        web_person_hours=settings.web_person_retention_hours,
+        report_contact_days=settings.report_contact_retention_days,
+        url=settings.privacy_url,
+    )
+
+
 def _core(
     settings: GatewaySettings, env: Mapping[str, str], voice: VoiceService | None
 ) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -170,6 +182,7 @@ def _core(
                 if settings.cityapi_open311_key
                 else None
             ),
+            privacy=privacy_policy(settings),
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",

@@ -63,6 +63,11 @@ class SqlPersonStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> AsyncEngine:
+        """The gateway's database, for the stores kept beside the person records."""
+        return self._engine
+
     async def get(self, person_id: str) -> Person | None:
         """The person with this opaque id, if any."""
         async with self._engine.connect() as conn:

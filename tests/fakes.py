@@ -131,8 +131,7 @@ class MemoryPersonalData:
         record = {"id": person.id, "language": person.language} if person else None
         return {
             "person": record,
-            "conversation": [{"from": "you", "text": "hallo"}] * self.conversation_events.get(
-                person_id, 0
-            ),
+            "conversation": [{"from": "you", "text": "hallo"}]
+            * self.conversation_events.get(person_id, 0),
             "reports": None if self.reports_away else [{}] * self.reports.get(person_id, 0),
         }

@@ -24,7 +24,6 @@ from bot.core.commands import (
 from bot.core.language import LanguageGuesser
 from bot.core.messages import Button, IncomingMessage, Language, OutgoingMessage, Refusal, Turn
 from bot.core.people import Person
-from bot.core.privacy import PrivacyPolicy, export_document, notice
 from bot.core.ports import (
     Assistant,
     AssistantUnavailable,
@@ -37,6 +36,7 @@ from bot.core.ports import (
     VoiceError,
     VoiceService,
 )
+from bot.core.privacy import PrivacyPolicy, export_document, notice
 from bot.core.subscriptions import (
     SubscriptionCommand,
     SubscriptionDesk,

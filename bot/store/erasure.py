@@ -168,8 +168,7 @@ class StoredPersonalData:
         if self._tracker is None:
             return []
         query = text(
-            "SELECT type_name, timestamp, data FROM events "
-            "WHERE sender_id = :sender ORDER BY id"
+            "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender ORDER BY id"
         )
         try:
             async with self._tracker.connect() as conn:

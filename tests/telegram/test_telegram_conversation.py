@@ -110,10 +110,11 @@ async def test_a_language_switch_by_the_assistant_is_followed_by_the_channels_ow
     await asyncio.sleep(1)  # the rule's confirmation may follow the action's answer
     seen = len(api.texts(910_004))
     assert language_of_answer("\n".join(api.texts(910_004))) == "en", api.texts(910_004)
-    # /privacy is the channel's own text: it follows the language the core decided.
+    # /privacy is the core's notice, in the language the core decided.
     api.push(text_update("/privacy", sender=person))
-    answer = await answers_after(api, 910_004, seen, "Privacy: I store")
-    assert answer.startswith("Privacy: I store"), answer
+    answer = await answers_after(api, 910_004, seen, "Privacy: this is what I keep")
+    assert answer.startswith("Privacy: this is what I keep"), answer
+    assert "30 days after your last message" in answer
 
 
 async def test_a_refusal_by_the_core_is_rendered_in_the_persons_language(

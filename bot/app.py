@@ -40,6 +40,7 @@ from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
 from bot.store.people import SqlPersonStore
+from bot.store.retention import RetentionJob
 from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 from bot.voice import VoicePipeline, build_voice_service
@@ -88,6 +89,7 @@ def create_app(
     app.cleanup_ctx.append(_core(settings, env, voice))
     app.cleanup_ctx.append(_run_channels)
     app.cleanup_ctx.append(_report_news)
+    app.cleanup_ctx.append(_retention)
     app.cleanup_ctx.append(_run_broadcast(broadcast))
     app.on_shutdown.append(_end_event_streams)
     return app
@@ -267,3 +269,27 @@ async def _report_news(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Delete old conversations and anonymous web-chat people on a schedule."""
+    settings = app[SETTINGS]
+    url = settings.rasa_tracker_store_url
+    tracker = create_engine(url) if url else None
+    job = RetentionJob(
+        SqlPersonStore(app[ENGINE]),
+        tracker,
+        conversation_days=settings.conversation_retention_days,
+        web_person_hours=settings.web_person_retention_hours,
+        interval_s=settings.retention_interval_s,
+        forgotten=app[CONVERSATION].forget_conversations,
+    )
+    task = asyncio.create_task(job.run(), name="retention")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if tracker is not None:
+            await tracker.dispose()

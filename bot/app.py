@@ -39,6 +39,7 @@ from bot.reports import CityPhotoStore, CityReportAccounts, ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
+from bot.store.identity import PeopleIds, load_key
 from bot.store.people import SqlPersonStore
 from bot.store.retention import RetentionJob
 from bot.store.subscriptions import SqlSubscriptionStore
@@ -51,6 +52,8 @@ SETTINGS = web.AppKey("settings", GatewaySettings)
 CHANNELS = web.AppKey("channels", list[Channel])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 VOICE = web.AppKey("voice", object)
+# How platform ids are stored (keyed hashes); every person store of the app uses it.
+PEOPLE_IDS = web.AppKey("people_ids", PeopleIds)
 # The outbound port of every running channel, by name: what announcements and report status
 # pushes send through (`await app[OUTBOUND]["telegram"].send(recipient, message)`).
 OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
@@ -128,7 +131,9 @@ def _core(
     settings: GatewaySettings, env: Mapping[str, str], voice: VoiceService | None
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        await asyncio.to_thread(migrate, settings.database_url)
+        ids = PeopleIds(await asyncio.to_thread(load_key, settings.people_id_key))
+        app[PEOPLE_IDS] = ids
+        await asyncio.to_thread(migrate, settings.database_url, ids)
         pipeline: VoicePipeline | None = None
         if voice is None:
             pipeline = build_voice_service(env)
@@ -147,7 +152,7 @@ def _core(
             timeout_s=settings.rasa_timeout_s,
             token=settings.rasa_token,
         )
-        people = SqlPersonStore(engine)
+        people = SqlPersonStore(engine, ids)
         outbox = WebOutbox(engine)
         subscriptions = SqlSubscriptionStore(engine)
         personal_data = StoredPersonalData(
@@ -161,7 +166,7 @@ def _core(
                 else None
             ),
         )
-        web_channel = WebChannel(people, outbox)
+        web_channel = WebChannel(people, outbox, ids)
         await web_channel.start()
         app[ENGINE] = engine
         app[DISTRICTS] = districts
@@ -255,7 +260,7 @@ async def _report_news(app: web.Application) -> AsyncIterator[None]:
     outbound: dict[ChannelName, OutboundChannel] = app[OUTBOUND]
     updates = ReportUpdates(
         app[ENGINE],
-        SqlPersonStore(app[ENGINE]),
+        SqlPersonStore(app[ENGINE], app[PEOPLE_IDS]),
         outbound,
         app[HTTP],
         str(settings.cityapi_url),
@@ -277,7 +282,7 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
     url = settings.rasa_tracker_store_url
     tracker = create_engine(url) if url else None
     job = RetentionJob(
-        SqlPersonStore(app[ENGINE]),
+        SqlPersonStore(app[ENGINE], app[PEOPLE_IDS]),
         tracker,
         conversation_days=settings.conversation_retention_days,
         web_person_hours=settings.web_person_retention_hours,

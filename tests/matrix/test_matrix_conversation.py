@@ -264,3 +264,28 @@ async def test_privacy_notice_and_the_data_export_as_an_encrypted_file(
     assert said == ["Wo ist die nächste öffentliche Toilette?"], data["conversation"]
     assert data["person"]["channel"] == "matrix"
     assert person.undecryptable == 0
+
+
+async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+    await person.ask(room, "Welche Spielplätze gibt es in Warnemünde?")
+    await settled(person, room)
+    await asyncio.to_thread(stack.restart_rasa)
+    # the follow-up names only a district: Rasa read the conversation back from its tracker store
+    before = len(person.received[room])
+    await person.say(room, "und in der Südstadt?")
+    names = {p["name"] for p in places(stack, type="playground", district="Südstadt", limit=100)}
+    await eventually(
+        lambda: any(n in str(c.get("body")) for n in names for c in person.received[room][before:]),
+        120,
+    )
+    assert person.undecryptable == 0

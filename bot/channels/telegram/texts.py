@@ -33,12 +33,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "de": (
             "Datenschutz: Ich speichere Ihre Telegram-Nummer, Ihre Sprache und Ihre Fragen, "
             "damit ich antworten kann. Standorte und Fotos nutze ich nur für Ihre Frage "
-            "oder Ihre Meldung. Ich gebe nichts an Werbefirmen weiter."
+            "oder Ihre Meldung. Ich gebe nichts an Werbefirmen weiter. Mehr dazu: /privacy"
         ),
         "en": (
             "Privacy: I store your Telegram id, your language and your questions "
             "so that I can answer. I use locations and photos only for your question "
-            "or your report. I share nothing with advertisers."
+            "or your report. I share nothing with advertisers. More: /privacy"
         ),
     },
     "help": {

@@ -26,6 +26,7 @@ from actions.reports import (
     ValidateReportForm,
 )
 from actions.reset import ActionResetSearch
+from actions.subscriptions import ActionSubscription
 
 __all__ = [
     "ActionAskReportCategory",
@@ -49,5 +50,6 @@ __all__ = [
     "ActionReportStatus",
     "ActionResetSearch",
     "ActionStartReport",
+    "ActionSubscription",
     "ValidateReportForm",
 ]

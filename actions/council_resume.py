@@ -15,6 +15,7 @@ from actions.common import CityDataAction, as_float, latest_entity
 from actions.council_questions import COUNCIL_ACTIONS
 from actions.councils import PENDING_SLOT, Councils
 from actions.places import ActionFindPlaces
+from actions.subscriptions import SUBSCRIPTION_INTENTS, hand_to_gateway
 
 # words around a district name in an answer to "Für welchen Stadtteil?" ("ich wohne in der …")
 _FILLER = re.compile(
@@ -75,9 +76,9 @@ class ActionCouncilResume(CityDataAction):
                     councils = Councils(items=list(page["items"]), district=words)
                     return await pending.respond(dispatcher, language, client, councils)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "subscribe":
+        if intent in SUBSCRIPTION_INTENTS:
             # "Lütten Klein" alone is sometimes heard as a wish to subscribe; it was not a district
-            dispatcher.utter_message(response="utter_subscribe")
+            hand_to_gateway(dispatcher, tracker)
             events: List[Dict[Text, Any]] = []
         elif intent == "nlu_fallback":
             # the domain is not needed to offer the likeliest intents

@@ -662,6 +662,10 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
             "Für welchen Stadtteil möchten Sie das wissen? Nennen Sie Ihren Stadtteil, "
             "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
         ),
+        "subscription_by_command": (
+            "Nachrichten der Stadt abonnieren Sie mit /subscribe und Ihrem Stadtteil, "
+            "zum Beispiel /subscribe Lichtenhagen Baustellen."
+        ),
         "council_ask_district_again": (
             "Diesen Stadtteil kenne ich nicht. Bitte nennen Sie einen Stadtteil von Rostock, "
             "zum Beispiel Südstadt, oder teilen Sie Ihren Standort."
@@ -740,6 +744,10 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
         "council_ask_district": (
             "Which district would you like to know about? Name your district, for example "
             "Südstadt, or share your location."
+        ),
+        "subscription_by_command": (
+            "You subscribe to the city's news with /subscribe and your district, "
+            "for example /subscribe Lichtenhagen construction."
         ),
         "council_ask_district_again": (
             "I do not know this district. Please name a district of Rostock, for example "

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.assistant.rasa import RasaClient
 from bot.broadcast.api import ANNOUNCEMENTS, DISTRICTS, SENDER, add_staff_routes
 from bot.broadcast.districts import load_districts
+from bot.broadcast.drafts import SqlAnnouncementOffice
 from bot.broadcast.sender import AnnouncementSender
 from bot.broadcast.settings import BroadcastSettings
 from bot.broadcast.store import AnnouncementStore
@@ -28,6 +29,7 @@ from bot.channels.web.routes import (
     WEB_LIMITS,
     add_routes,
 )
+from bot.core.announcing import AnnouncementDesk
 from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
@@ -89,7 +91,7 @@ def create_app(
     add_staff_routes(app, broadcast)
     # Channels are built now because webhook routes must exist before the app starts.
     app[CHANNELS] = build_channels(env, handler, app)
-    app.cleanup_ctx.append(_core(settings, env, voice))
+    app.cleanup_ctx.append(_core(settings, env, broadcast, voice))
     app.cleanup_ctx.append(_run_channels)
     app.cleanup_ctx.append(_report_news)
     app.cleanup_ctx.append(_retention)
@@ -128,7 +130,10 @@ def privacy_policy(settings: GatewaySettings) -> PrivacyPolicy:
 
 
 def _core(
-    settings: GatewaySettings, env: Mapping[str, str], voice: VoiceService | None
+    settings: GatewaySettings,
+    env: Mapping[str, str],
+    broadcast: BroadcastSettings,
+    voice: VoiceService | None,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
         ids = PeopleIds(await asyncio.to_thread(load_key, settings.people_id_key))
@@ -174,6 +179,20 @@ def _core(
         app[WEB_CHANNEL] = web_channel
         outbound: dict[ChannelName, OutboundChannel] = {"web": web_channel}
         app[OUTBOUND] = outbound
+
+        def wake_sender() -> None:
+            if SENDER in app:  # the sender starts after the channels; it polls meanwhile
+                app[SENDER].wake()
+
+        # Staff announce from a chat through the same store and outbox as the staff API.
+        announcing = AnnouncementDesk(
+            SqlAnnouncementOffice(engine, AnnouncementStore(engine), wake_sender),
+            broadcast.staff,
+            districts,
+            people,
+            outbound,
+            require_approval=broadcast.require_approval,
+        )
         app[HTTP] = session
         app[VOICE] = voice_service
         app[CONVERSATION] = Conversation(
@@ -190,6 +209,7 @@ def _core(
                 else None
             ),
             privacy=privacy_policy(settings),
+            announcements=announcing,
         )
         logger.info(
             "gateway ready: Rasa at %s, voice %s",

@@ -4,6 +4,7 @@
 #     sees: intent accuracy and weighted entity F1;
 #  2. the same model on nlu/tests/reports_test.yml (reports, ideas, status; also held out);
 #  3. the same model on nlu/tests/councils_test.yml (Ortsbeiräte, meetings, agendas; also held out);
+#     and on nlu/tests/subscriptions_test.yml (subscribing in plain words; also held out);
 #  4. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
 # Full reports go to NLU_REPORT_DIR (default: a new temp directory), never into the clone.
 # NLU_REPORT_SKIP_CV=1 skips step 4.
@@ -64,6 +65,12 @@ echo "==> Ortsbeiräte, meetings and agendas (nlu/tests/councils_test.yml, never
 (cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/councils_test.yml" \
     --out "$out/councils" --successes --no-plot >"$out/councils.log" 2>&1) || { tail -n 40 "$out/councils.log"; exit 1; }
 figures "$out/councils"
+
+echo "==> subscribing, unsubscribing, listing (nlu/tests/subscriptions_test.yml, never trained on)"
+(cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/subscriptions_test.yml" \
+    --out "$out/subscriptions" --successes --no-plot >"$out/subscriptions.log" 2>&1) \
+    || { tail -n 40 "$out/subscriptions.log"; exit 1; }
+figures "$out/subscriptions"
 
 if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   echo "==> 3-fold cross-validation on nlu/data (trains 3 models)"

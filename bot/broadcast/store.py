@@ -124,6 +124,27 @@ def audience(districts: tuple[str, ...], topics: tuple[str, ...]) -> Select[Any]
     )
 
 
+async def insert_announcement(conn: AsyncConnection, draft: AnnouncementDraft, status: str) -> int:
+    """Insert a new announcement (draft: waiting for approval; approved) in this transaction."""
+    result = await conn.execute(
+        insert(_announcements).values(
+            text=draft.text,
+            text_en=draft.text_en,
+            text_plain=draft.text_plain,
+            districts=list(draft.districts),
+            topics=list(draft.topics),
+            send_at=draft.send_at,
+            status=status,
+            author=draft.author,
+            approver=None,
+            created_at=datetime.now(UTC),
+        )
+    )
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has its key
+    return int(key[0])
+
+
 class AnnouncementStore:
     """Announcements, their audiences and their per-recipient deliveries."""
 
@@ -134,23 +155,7 @@ class AnnouncementStore:
     async def create(self, draft: AnnouncementDraft, status: str) -> int:
         """Store a new announcement (draft or approved); its id."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(
-                insert(_announcements).values(
-                    text=draft.text,
-                    text_en=draft.text_en,
-                    text_plain=draft.text_plain,
-                    districts=list(draft.districts),
-                    topics=list(draft.topics),
-                    send_at=draft.send_at,
-                    status=status,
-                    author=draft.author,
-                    approver=None,
-                    created_at=datetime.now(UTC),
-                )
-            )
-        key = result.inserted_primary_key
-        assert key is not None  # an INSERT of one row always has its key
-        return int(key[0])
+            return await insert_announcement(conn, draft, status)
 
     async def get(self, announcement_id: int) -> Announcement | None:
         """The announcement with this id, if any."""

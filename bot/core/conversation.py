@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from bot.core import report_updates, texts
+from bot.core import report_updates, subscriptions, texts
+from bot.core.announcing import AnnouncementDesk
 from bot.core.choices import choose
 from bot.core.commands import (
     DELETE_CANCELLED,
@@ -87,9 +88,11 @@ class Conversation:
         personal_data: PersonalData | None = None,
         subscriptions: SubscriptionDesk | None = None,
         photos: PhotoStore | None = None,
+        announcements: AnnouncementDesk | None = None,
         privacy: PrivacyPolicy | None = None,
     ) -> None:
         self._store = store
+        self._announcements = announcements
         self._policy = privacy or PrivacyPolicy()
         self._photos = photos
         self._subscriptions = subscriptions
@@ -173,6 +176,9 @@ class Conversation:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
             assistant_text = "/share_location" + json.dumps(position)
         elif msg.payload:
+            staff = await self._announcing(msg, stored, person, msg.payload, before, heard=heard)
+            if staff is not None:
+                return staff
             assistant_text = msg.payload
         elif photo_payload is not None:
             assistant_text = photo_payload
@@ -180,6 +186,10 @@ class Conversation:
             problem = input_problem(text)
             if problem is not None or text is None:
                 return await self._refuse(msg, stored, person, problem or "empty", heard=heard)
+            # before language detection: a draft's English text must not switch the staff person
+            staff = await self._announcing(msg, stored, person, text, before, heard=heard)
+            if staff is not None:
+                return staff
             command = parse_voice_command(text)
             if command is not None:
                 result = apply_voice_command(person, command)
@@ -220,6 +230,9 @@ class Conversation:
         if switched is not None:
             person = replace(person, language=switched)
         person, replies = report_updates.after_filing(person, replies)
+        request, replies = subscriptions.heard(replies)
+        if request is not None:
+            person, replies = await self._heard_subscription(person, request, text, replies)
         buttons = next((m.buttons for m in reversed(replies) if m.buttons), ())
         person = replace(person, last_buttons=buttons)
         return await self._finish(msg, stored, person, [*before, *replies], heard=heard)
@@ -324,6 +337,49 @@ class Conversation:
             reply = [*before, self._say("subscriptions_unavailable", person)]
             return await self._finish(msg, stored, person, reply, heard=heard)
         answer = await self._subscriptions.handle(person, command)
+        reply = [*before, *answer.messages]
+        return await self._finish(msg, stored, answer.person, reply, heard=heard)
+
+    async def _heard_subscription(
+        self,
+        person: Person,
+        request: SubscriptionCommand,
+        said: str | None,
+        replies: list[OutgoingMessage],
+    ) -> tuple[Person, list[OutgoingMessage]]:
+        """A subscription asked for in plain words: answered like the command would be."""
+        if self._subscriptions is None:
+            return person, [*replies, self._say("subscriptions_unavailable", person)]
+        if said:
+            request = self._subscriptions.completed(request, said)
+        if request.action == "unsubscribe" and not request.words:
+            # heard, not typed as /stop: ending every subscription is asked first
+            return await self._subscriptions.ask_to_end_all(person, replies)
+        if request.action == "subscribe" and not request.words:
+            # asked in words, answered in words: which district (or the whole city, a button)
+            lang = person.language
+            whole_city = Button(texts.text("subscribe_all_button", lang), "/subscribe alle")
+            which = OutgoingMessage(texts.text("subscribe_which", lang), buttons=(whole_city,))
+            return person, [*replies, which]
+        answer = await self._subscriptions.handle(person, request)
+        return answer.person, [*replies, *answer.messages]
+
+    async def _announcing(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        said: str,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn | None:
+        """Staff drafting an announcement (or anyone trying to); None: not about that."""
+        if self._announcements is None:
+            return None
+        answer = await self._announcements.handle(person, said)
+        if answer is None:
+            return None
         reply = [*before, *answer.messages]
         return await self._finish(msg, stored, answer.person, reply, heard=heard)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Literal, Protocol
 
 from bot.core.messages import (
     Audio,
@@ -208,3 +209,60 @@ class ReportAccounts(Protocol):
     async def reports(self, person_id: str) -> list[dict[str, object]]:
         """The person's reports with their contact data. Raises ReportsUnavailable."""
         ...
+
+
+# The steps of an announcement drafted in a chat, in order (`bot/core/announcing.py`).
+DraftStep = Literal["text", "text_en", "text_plain", "districts", "topics", "send_at", "preview"]
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDraft:
+    """An announcement a staff person is writing in a chat, kept until they confirm or cancel."""
+
+    person_id: str
+    step: DraftStep
+    text: str | None = None
+    text_en: str | None = None
+    text_plain: str | None = None
+    districts: tuple[str, ...] = ()  # Stadtbereiche; empty: the whole city
+    topics: tuple[str, ...] = ()  # empty: for all-topics subscribers only
+    send_at: datetime | None = None  # None: as soon as it is approved
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedAnnouncement:
+    """An announcement as staff in a chat need to see it to approve it."""
+
+    id: int
+    text: str
+    districts: tuple[str, ...]
+    topics: tuple[str, ...]
+    send_at: datetime | None
+    status: str  # draft (waiting for approval), approved, sending, sent
+    author: str  # "<channel>:<platform id>"
+
+
+class AnnouncementOffice(Protocol):
+    """Drafts in chats, and the announcement store and outbox the staff HTTP API uses too."""
+
+    async def draft(self, person_id: str) -> StaffDraft | None:
+        """The person's draft in progress, if any."""
+
+    async def save_draft(self, draft: StaffDraft) -> None:
+        """Keep the draft as it is now (replacing the person's earlier state)."""
+
+    async def drop_draft(self, person_id: str) -> bool:
+        """Forget the person's draft; True when there was one."""
+
+    async def submit(self, draft: StaffDraft, author: str, *, approved: bool) -> int | None:
+        """Store the draft as an announcement (approved: it goes out; else it waits for
+        approval) and forget the draft, in one transaction; its id, None when the draft is gone."""
+
+    async def audience(self, districts: Sequence[str], topics: Sequence[str]) -> Mapping[str, int]:
+        """How many people it would reach now, per channel."""
+
+    async def announcement(self, announcement_id: int) -> SubmittedAnnouncement | None:
+        """A stored announcement, if there is one with this id."""
+
+    async def approve(self, announcement_id: int, approver: str) -> bool:
+        """Approve an announcement waiting for approval; False when it is not waiting."""

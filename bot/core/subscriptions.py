@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Final, Literal
@@ -29,10 +30,11 @@ TOPICS: Final[tuple[str, ...]] = (
 _TOPIC_WORDS: Final[dict[str, str]] = {}
 for _topic, _words in {
     "construction": "construction baustellen baustelle verkehr traffic roadworks bauarbeiten "
-    "strassen baustellenundverkehr constructionandtraffic",
+    "strassen baustellenundverkehr constructionandtraffic sperrung sperrungen roadwork "
+    "roadclosure roadclosures closures",
     "events": "events event veranstaltungen veranstaltung termine",
     "participation": "participation beteiligung ortsbeirat ortsbeirate council "
-    "burgerbeteiligung beteiligungundortsbeirat participationandcouncil",
+    "burgerbeteiligung beteiligungundortsbeirat participationandcouncil districtcouncil",
     "accessibility": "accessibility barrierefreiheit barrierefrei barrieren inklusion",
     "warnings": "warnings warning warnungen warnung unwetter",
 }.items():
@@ -43,11 +45,12 @@ for _word in ("allethemen", "alltopics", "alles"):
 
 SUBSCRIBE_CONFIRMED: Final = "/subscribe_confirmed"
 SUBSCRIBE_CANCELLED: Final = "/subscribe_cancelled"
+UNSUBSCRIBE_KEPT: Final = "/unsubscribe_kept"
 _SUBSCRIBE = frozenset({"/subscribe", "/abonnieren", "/abo"})
 _UNSUBSCRIBE = frozenset({"/unsubscribe", "/abbestellen", "/stop"})
 _LIST = frozenset({"/subscriptions", "/abos", "/abonnements"})
 
-Action = Literal["subscribe", "unsubscribe", "list", "confirmed", "cancelled"]
+Action = Literal["subscribe", "unsubscribe", "list", "confirmed", "cancelled", "kept"]
 _INTENTS: Final[tuple[tuple[str, Action], ...]] = (
     ("/subscribe{", "subscribe"),
     ("/unsubscribe{", "unsubscribe"),
@@ -90,6 +93,8 @@ def parse_subscription_command(text: str) -> SubscriptionCommand | None:
         return SubscriptionCommand("confirmed", stripped.removeprefix(SUBSCRIBE_CONFIRMED))
     if stripped == SUBSCRIBE_CANCELLED:
         return SubscriptionCommand("cancelled")
+    if stripped == UNSUBSCRIBE_KEPT:
+        return SubscriptionCommand("kept")
     first, _, rest = stripped.partition(" ")
     word = first.casefold().split("@", 1)[0]  # "/subscribe@rostock_bot" in Telegram groups
     if word in _SUBSCRIBE:
@@ -101,6 +106,79 @@ def parse_subscription_command(text: str) -> SubscriptionCommand | None:
     return None
 
 
+# The action server's custom payload for a subscription asked for in plain words
+# ("Nachrichten aus Lichtenhagen, bitte"): {"subscription": {"action", "district", "topic"}}.
+HEARD: Final = "subscription"
+_HEARD_ACTIONS: Final[dict[str, Action]] = {
+    "subscribe": "subscribe",
+    "unsubscribe": "unsubscribe",
+    "list": "list",
+}
+
+
+def heard(
+    replies: Sequence[OutgoingMessage],
+) -> tuple[SubscriptionCommand | None, list[OutgoingMessage]]:
+    """The subscription the assistant heard, and the replies without the message carrying it.
+
+    That message's text only says how to use the command; the core answers instead.
+    """
+    for index, message in enumerate(replies):
+        request = message.custom.get(HEARD)
+        if not isinstance(request, dict):
+            continue
+        action = _HEARD_ACTIONS.get(str(request.get("action")))
+        if action is None:
+            continue
+        named = [request.get(key) for key in ("district", "topic")]
+        words = " ".join(value.strip() for value in named if isinstance(value, str))
+        rest = [*replies[:index], *replies[index + 1 :]]
+        return SubscriptionCommand(action, words), rest
+    return None, list(replies)
+
+
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _phrases(text: str, longest: int = 3) -> list[str]:
+    """The runs of up to `longest` words in a text, longest first at each position."""
+    words = _WORD.findall(text)
+    return [
+        " ".join(words[start : start + size])
+        for start in range(len(words))
+        for size in range(min(longest, len(words) - start), 0, -1)
+    ]
+
+
+def completed(
+    command: SubscriptionCommand, text: str, districts: DistrictDirectory
+) -> SubscriptionCommand:
+    """The heard request with the district and topic the words name that the NLU missed.
+
+    Both are closed vocabularies, so they are also looked up in the citizen's own words
+    ("keep me informed about construction in Dierkow"): a topic left out would otherwise
+    subscribe to all topics, or end every subscription on "keine Baustellen mehr".
+    """
+    if command.action not in ("subscribe", "unsubscribe"):
+        return command
+    target = parse_target(command.words, districts)
+    if isinstance(target, str):
+        return command
+    place, topic = None, None
+    for phrase in _phrases(text):
+        if target.districts is None and place is None and len(name_key(phrase)) > 2:
+            found = districts.resolve(phrase)
+            if found is not None and found != (ALL,):
+                place = phrase
+        if target.topic is None and topic is None and topic_of(phrase) not in (None, ALL):
+            topic = phrase
+    if place is None and topic is None:
+        return command
+    # districts first, the topic last, as parse_target reads them
+    words = " ".join(w for w in (place, command.words, topic) if w)
+    return replace(command, words=words)
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """What a command names: districts (None: not named) and a topic (None: not named)."""
@@ -109,9 +187,18 @@ class Target:
     topic: str | None
 
 
+# German compounds name their kind last: "Unwetterwarnungen" are warnings, "Straßensperrungen"
+# construction. Only words this long count as a compound's last part ("termine", not "event").
+_COMPOUND_HEAD_MIN = 7
+
+
 def topic_of(words: str) -> str | None:
     """The topic these words name ("Baustellen", "Beteiligung und Ortsbeirat"), if any."""
-    return _TOPIC_WORDS.get(name_key(words))
+    key = name_key(words)
+    if key in _TOPIC_WORDS or len(words.split()) != 1:
+        return _TOPIC_WORDS.get(key)
+    heads = [w for w in _TOPIC_WORDS if len(w) >= _COMPOUND_HEAD_MIN and key.endswith(w)]
+    return _TOPIC_WORDS[max(heads, key=len)] if heads else None
 
 
 def parse_target(words: str, districts: DistrictDirectory) -> Target | str:
@@ -150,6 +237,31 @@ class SubscriptionDesk:
         self._store = store
         self._districts = districts
 
+    def completed(self, command: SubscriptionCommand, said: str) -> SubscriptionCommand:
+        """The heard request with what the citizen's words name and the NLU missed."""
+        return completed(command, said, self._districts)
+
+    async def ask_to_end_all(
+        self, person: Person, replies: list[OutgoingMessage]
+    ) -> tuple[Person, list[OutgoingMessage]]:
+        """Asked in words to stop everything: which subscriptions would end, and a yes for it.
+
+        The yes is `/unsubscribe` itself, so it removes them and says what was removed.
+        """
+        found = await self._store.subscriptions(person.id)
+        lang = person.language
+        if not found:
+            return person, [*replies, OutgoingMessage(texts.text("subscriptions_none", lang))]
+        buttons = (
+            Button(texts.text("unsubscribe_all_yes", lang), "/unsubscribe"),
+            Button(texts.text("unsubscribe_all_no", lang), UNSUBSCRIBE_KEPT),
+        )
+        listing = self.listing(lang, found)
+        question = OutgoingMessage(
+            texts.text("unsubscribe_all_ask", lang, listing=listing), buttons=buttons
+        )
+        return replace(person, last_buttons=buttons), [*replies, question]
+
     async def handle(self, person: Person, command: SubscriptionCommand) -> SubscriptionAnswer:
         """Answer one subscription command for this person."""
         if command.action == "subscribe":
@@ -158,6 +270,8 @@ class SubscriptionDesk:
             return await self._confirmed(person, command.words)
         if command.action == "cancelled":
             return self._answer(replace(person, last_buttons=()), "subscribe_cancelled")
+        if command.action == "kept":
+            return self._answer(replace(person, last_buttons=()), "unsubscribe_kept")
         if command.action == "unsubscribe":
             return await self._unsubscribe(person, command.words)
         return await self._list(person)

@@ -249,6 +249,14 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "construction, events, participation, accessibility, warnings. For the whole city: "
         "/subscribe all.",
     },
+    "subscribe_which": {
+        "de": "Gern. Aus welchem Stadtteil möchten Sie Nachrichten bekommen? Sagen Sie zum "
+        "Beispiel „Nachrichten aus Lichtenhagen“ oder „Baustellen in der Südstadt“, oder wählen "
+        "Sie ganz Rostock.",
+        "en": "Gladly. Which district would you like news from? Say for example “news from "
+        "Lichtenhagen” or “construction in Südstadt”, or choose all of Rostock.",
+    },
+    "subscribe_all_button": {"de": "Ganz Rostock", "en": "All of Rostock"},
     "subscribe_unknown": {
         "de": "„{name}“ kenne ich nicht als Stadtteil oder Thema. Bitte nennen Sie einen Stadtteil "
         "von Rostock, zum Beispiel Lichtenhagen, Südstadt oder Dierkow, oder „alle“ für die "
@@ -280,6 +288,16 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "Erledigt. Abbestellt: {removed}.",
         "en": "Done. Unsubscribed: {removed}.",
     },
+    "unsubscribe_all_ask": {
+        "de": "Möchten Sie alle Ihre Abos beenden? Sie haben abonniert: {listing}.",
+        "en": "Would you like to end all your subscriptions? You have subscribed to: {listing}.",
+    },
+    "unsubscribe_all_yes": {"de": "Ja, alle beenden", "en": "Yes, end them all"},
+    "unsubscribe_all_no": {"de": "Nein, behalten", "en": "No, keep them"},
+    "unsubscribe_kept": {
+        "de": "Gut, Ihre Abos bleiben, wie sie sind.",
+        "en": "All right, your subscriptions stay as they are.",
+    },
     "unsubscribe_no_match": {
         "de": "Das hatten Sie nicht abonniert. Sie haben abonniert: {listing}.",
         "en": "You had not subscribed to that. Your subscriptions: {listing}.",
@@ -307,6 +325,177 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "topic_accessibility": {"de": "Barrierefreiheit", "en": "accessibility"},
     "topic_warnings": {"de": "Warnungen", "en": "warnings"},
+    "announce_not_allowed": {
+        "de": "Das dürfen Sie leider nicht: Ankündigungen der Stadt können nur dafür "
+        "eingetragene Mitarbeitende schreiben. Nachrichten bekommen Sie mit /subscribe.",
+        "en": "Sorry, you are not allowed to do that: only city staff who are registered for "
+        "it can write announcements. To get news, use /subscribe.",
+    },
+    "announce_nothing_to_cancel": {
+        "de": "Es gibt gerade nichts abzubrechen.",
+        "en": "There is nothing to cancel right now.",
+    },
+    "announce_cancelled": {
+        "de": "Abgebrochen. Der Entwurf ist gelöscht, nichts wurde gesendet.",
+        "en": "Cancelled. The draft is deleted, nothing was sent.",
+    },
+    "announce_no_draft": {
+        "de": "Dazu gibt es keinen Entwurf mehr. Eine neue Ankündigung beginnen Sie mit /announce.",
+        "en": "There is no draft for this any more. To start a new announcement: /announce.",
+    },
+    "announce_continue": {
+        "de": "Sie schreiben schon an einer Ankündigung. Es geht hier weiter "
+        "(neu anfangen: erst /cancel).",
+        "en": "You are already writing an announcement. It continues here "
+        "(to start afresh: /cancel first).",
+    },
+    "announce_ask_text": {
+        "de": "Schritt 1 von 6: Bitte schreiben Sie den Text der Ankündigung auf Deutsch. "
+        "Abbrechen können Sie jederzeit mit /cancel.",
+        "en": "Step 1 of 6: Please write the text of the announcement in German. "
+        "You can cancel at any time with /cancel.",
+    },
+    "announce_no_command": {
+        "de": "Ein Befehl ist hier keine Antwort. Bitte antworten Sie auf die Frage, "
+        "oder brechen Sie mit /cancel ab.",
+        "en": "A command is no answer here. Please answer the question, or cancel with /cancel.",
+    },
+    "announce_ask_text_en": {
+        "de": "Schritt 2 von 6: Schreiben Sie jetzt die englische Fassung, "
+        "oder tippen Sie auf „Überspringen“.",
+        "en": "Step 2 of 6: Now write the English version, or tap “Skip”.",
+    },
+    "announce_ask_text_plain": {
+        "de": "Schritt 3 von 6: Schreiben Sie eine Fassung in Leichter Sprache, "
+        "oder tippen Sie auf „Überspringen“.",
+        "en": "Step 3 of 6: Write a plain-language version, or tap “Skip”.",
+    },
+    "announce_ask_districts": {
+        "de": "Schritt 4 von 6: Für welche Stadtteile? Zum Beispiel „Lichtenhagen, Südstadt“ "
+        "oder eine Gruppe wie „Dierkow“. Für alle: „Ganz Rostock“.",
+        "en": "Step 4 of 6: For which districts? For example “Lichtenhagen, Südstadt” or a "
+        "group such as “Dierkow”. For everyone: “All of Rostock”.",
+    },
+    "announce_unknown_district": {
+        "de": "„{name}“ kenne ich nicht als Stadtteil von Rostock.",
+        "en": "I do not know “{name}” as a district of Rostock.",
+    },
+    "announce_ask_topics": {
+        "de": "Schritt 5 von 6: Zu welchem Thema? Tippen Sie auf eins, oder schreiben Sie "
+        "mehrere mit Komma. „Ohne Thema“ erreicht nur, wer alle Themen abonniert hat.",
+        "en": "Step 5 of 6: Which topic? Tap one, or write several separated by commas. "
+        "“No topic” reaches only those who subscribed to all topics.",
+    },
+    "announce_unknown_topic": {
+        "de": "„{name}“ kenne ich nicht als Thema.",
+        "en": "I do not know “{name}” as a topic.",
+    },
+    "announce_ask_send_at": {
+        "de": "Schritt 6 von 6: Wann soll sie gesendet werden? Zum Beispiel „morgen 9 Uhr“ "
+        "oder „5.12. 18:00“. Oder tippen Sie auf „Sofort“.",
+        "en": "Step 6 of 6: When shall it be sent? For example “tomorrow 9am” or "
+        "“December 5 18:00”. Or tap “Right away”.",
+    },
+    "announce_time_unknown": {
+        "de": "Diese Zeit habe ich nicht verstanden.",
+        "en": "I did not understand this time.",
+    },
+    "announce_time_past": {
+        "de": "Diese Zeit ist schon vorbei.",
+        "en": "This time has already passed.",
+    },
+    "announce_time_too_far": {
+        "de": "Das ist mehr als ein Jahr hin. Bitte wählen Sie eine nähere Zeit.",
+        "en": "That is more than a year ahead. Please choose a nearer time.",
+    },
+    "announce_skip": {"de": "Überspringen", "en": "Skip"},
+    "announce_whole_city": {"de": "Ganz Rostock", "en": "All of Rostock"},
+    "announce_no_topic": {"de": "Ohne Thema", "en": "No topic"},
+    "announce_now": {"de": "Sofort", "en": "Right away"},
+    "announce_send": {"de": "Senden", "en": "Send"},
+    "announce_to_approval": {"de": "Zur Freigabe geben", "en": "Submit for approval"},
+    "announce_cancel": {"de": "Abbrechen", "en": "Cancel"},
+    "announce_approve": {"de": "Freigeben", "en": "Approve"},
+    "announce_preview": {
+        "de": "Vorschau der Ankündigung:\n\n{texts}\n\nStadtteile: {where}\nThema: {topics}\n"
+        "Senden: {when}\n\nEmpfänger jetzt: Telegram {telegram}, Matrix {matrix}, "
+        "Web-Chat {web}, zusammen {total}.",
+        "en": "Preview of the announcement:\n\n{texts}\n\nDistricts: {where}\nTopic: {topics}\n"
+        "Send: {when}\n\nRecipients now: Telegram {telegram}, Matrix {matrix}, "
+        "web chat {web}, {total} in all.",
+    },
+    "announce_preview_choose": {
+        "de": "Bitte tippen Sie auf eine der Möglichkeiten unter der Vorschau.",
+        "en": "Please tap one of the choices under the preview.",
+    },
+    "announce_label_de": {"de": "Deutsch", "en": "German"},
+    "announce_label_en": {"de": "Englisch", "en": "English"},
+    "announce_label_plain": {"de": "Leichte Sprache", "en": "Plain language"},
+    "announce_topics_none": {
+        "de": "ohne Thema (nur für Abos aller Themen)",
+        "en": "no topic (only for subscriptions to all topics)",
+    },
+    "announce_when_now": {"de": "sofort", "en": "right away"},
+    "announce_when": {"de": "am {date} um {time} Uhr", "en": "on {date} at {time}"},
+    "announce_sent_now": {
+        "de": "Erledigt. Ankündigung Nr. {id} wird jetzt gesendet.",
+        "en": "Done. Announcement no. {id} is being sent now.",
+    },
+    "announce_scheduled": {
+        "de": "Erledigt. Ankündigung Nr. {id} wird {when} gesendet.",
+        "en": "Done. Announcement no. {id} will be sent {when}.",
+    },
+    "announce_waiting": {
+        "de": "Gespeichert als Ankündigung Nr. {id}. Sie wartet auf die Freigabe durch eine "
+        "zweite Person und wird erst danach gesendet.",
+        "en": "Saved as announcement no. {id}. It waits for approval by a second person and is "
+        "sent only after that.",
+    },
+    "announce_approvers_told": {
+        "de": "Benachrichtigt: {count} Person(en) mit Freigaberecht.",
+        "en": "Notified: {count} person(s) who may approve.",
+    },
+    "announce_approvers_unreached": {
+        "de": "Ich konnte niemanden mit Freigaberecht benachrichtigen. Freigeben geht mit "
+        "/approve {id} im Chat mit mir.",
+        "en": "I could not notify anyone who may approve. Approving works with /approve {id} in "
+        "a chat with me.",
+    },
+    "announce_approval_request": {
+        "de": "Ankündigung Nr. {id} wartet auf Ihre Freigabe:\n\n{text}\n\nStadtteile: "
+        "{where}\nSenden: {when}\nFreigeben: /approve {id}",
+        "en": "Announcement no. {id} waits for your approval:\n\n{text}\n\nDistricts: {where}\n"
+        "Send: {when}\nTo approve: /approve {id}",
+    },
+    "announce_approve_usage": {
+        "de": "Bitte nennen Sie die Nummer der Ankündigung, zum Beispiel /approve 12.",
+        "en": "Please give the announcement's number, for example /approve 12.",
+    },
+    "announce_approve_not_allowed": {
+        "de": "Freigeben dürfen nur Mitarbeitende mit Freigaberecht.",
+        "en": "Only staff with the approver role may approve.",
+    },
+    "announce_not_found": {
+        "de": "Eine Ankündigung Nr. {id} gibt es nicht.",
+        "en": "There is no announcement no. {id}.",
+    },
+    "announce_not_waiting": {
+        "de": "Ankündigung Nr. {id} wartet nicht auf Freigabe.",
+        "en": "Announcement no. {id} is not waiting for approval.",
+    },
+    "announce_own": {
+        "de": "Ihre eigene Ankündigung können Sie nicht freigeben. "
+        "Das muss eine zweite Person tun.",
+        "en": "You cannot approve your own announcement. A second person has to do that.",
+    },
+    "announce_approved": {
+        "de": "Freigegeben. Ankündigung Nr. {id} wird {when} gesendet.",
+        "en": "Approved. Announcement no. {id} will be sent {when}.",
+    },
+    "announce_approved_author": {
+        "de": "Ihre Ankündigung Nr. {id} wurde freigegeben und wird {when} gesendet.",
+        "en": "Your announcement no. {id} was approved and will be sent {when}.",
+    },
 }
 
 

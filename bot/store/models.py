@@ -128,3 +128,20 @@ class ReportFeedRow(Base):
     # one cursor per channel: a gateway runs some channels, another gateway the others
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     after: Mapped[int] = mapped_column(Integer, default=0)  # the last change id handled
+
+
+class AnnouncementDraftRow(Base):
+    """An announcement a staff person is writing in a chat, step by step (one per person)."""
+
+    __tablename__ = "announcement_drafts"
+
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # text → text_en → text_plain → districts → topics → send_at → preview
+    step: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text_en: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text_plain: Mapped[str | None] = mapped_column(Text, nullable=True)
+    districts: Mapped[list[str]] = mapped_column(JSON)  # Stadtbereiche; empty: the whole city
+    topics: Mapped[list[str]] = mapped_column(JSON)
+    send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -15,12 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.messages import Button, ChannelName, Language
 from bot.core.people import Person
 from bot.store.identity import PeopleIds
-from bot.store.models import DeliveryRow, PersonRow, SubscriptionRow, WebOutboxRow
+from bot.store.models import (
+    AnnouncementDraftRow,
+    DeliveryRow,
+    PersonRow,
+    SubscriptionRow,
+    WebOutboxRow,
+)
 
 _people = cast(Table, PersonRow.__table__)
 _outbox = cast(Table, WebOutboxRow.__table__)
 _subscriptions = cast(Table, SubscriptionRow.__table__)
 _deliveries = cast(Table, DeliveryRow.__table__)
+_drafts = cast(Table, AnnouncementDraftRow.__table__)
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
@@ -87,7 +94,9 @@ class SqlPersonStore:
 
     async def find(self, channel: ChannelName, platform_id: str) -> Person | None:
         """The person with this platform id on this channel, if any."""
-        return await self._find_stored(channel, self._stored(channel, platform_id, "")[0])
+        found = await self._find_stored(channel, self._stored(channel, platform_id, "")[0])
+        # the caller's id, not its stored hash (staff roles are configured by platform id)
+        return replace(found, platform_id=platform_id) if found else None
 
     async def _find_stored(self, channel: ChannelName, platform_id: str) -> Person | None:
         async with self._engine.connect() as conn:
@@ -104,7 +113,14 @@ class SqlPersonStore:
         self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
     ) -> Person:
         """Find the person and mark them seen now, or create them with this language."""
-        platform_id, chat_id = self._stored(channel, platform_id, chat_id)
+        given = platform_id
+        person = await self._touch(channel, *self._stored(channel, platform_id, chat_id), language)
+        # the caller's id, not its stored hash (staff roles are configured by platform id)
+        return replace(person, platform_id=given)
+
+    async def _touch(
+        self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
+    ) -> Person:
         now = _now()
         async with self._engine.begin() as conn:
             query = select(_people).where(
@@ -172,6 +188,8 @@ class SqlPersonStore:
                 delete(_subscriptions).where(_subscriptions.c.person_id == person_id)
             )
             await conn.execute(delete(_deliveries).where(_deliveries.c.person_id == person_id))
+            # a staff person's unfinished announcement draft too
+            await conn.execute(delete(_drafts).where(_drafts.c.person_id == person_id))
             result = await conn.execute(delete(_people).where(_people.c.id == person_id))
         return bool(result.rowcount)
 

@@ -352,5 +352,5 @@ async def test_a_district_heard_as_a_subscription_still_answers_the_waiting_ques
         intent="subscribe", text="Newsletter bitte", slots={"council_pending": "ask_council"}
     )
     answer = await run_action(ActionCouncilResume(client), meant)
-    assert answer.messages[0]["response"] == "utter_subscribe"
+    assert answer.messages[-1]["custom"] == {"subscription": {"action": "subscribe"}}
     assert slot(answer, "council_pending") is None

@@ -58,7 +58,7 @@ async def test_the_database_holds_no_platform_id_and_no_web_sender_id(tmp_path: 
 async def test_the_migration_hashes_the_ids_kept_before_it(tmp_path: Path) -> None:
     path = tmp_path / "gateway.sqlite3"
     url = f"sqlite:///{path}"
-    command.upgrade(alembic_config(url), "0004_report_updates")
+    command.upgrade(alembic_config(url), "0005_announcement_drafts")
     now = datetime.now(UTC).isoformat()
     with sqlite3.connect(path) as conn:
         for pid, channel, platform, chat in (

@@ -21,6 +21,7 @@ from bot.core.subscriptions import (
     SubscriptionCommand,
     SubscriptionDesk,
     Target,
+    completed,
     parse_subscription_command,
     parse_target,
 )
@@ -94,6 +95,8 @@ def chat(
         ("alle Warnungen", Target(("all",), "warnings")),
         ("Beteiligung und Ortsbeirat", Target(None, "participation")),
         ("Südstadt Barrierefreiheit", Target(("Südstadt",), "accessibility")),
+        ("Unwetterwarnungen", Target(None, "warnings")),
+        ("Lichtenhagen Straßensperrungen", Target(("Lichtenhagen",), "construction")),
         ("Atlantis", "Atlantis"),
     ],
 )
@@ -208,3 +211,31 @@ async def test_an_intent_payload_with_entities_asks_like_the_typed_command(chat:
     asked = await chat.says(None, payload=payload)
     assert "Baustellen und Verkehr aus Lichtenhagen" in asked[0]
     assert chat.buttons == ["Ja", "Nein"]
+
+
+@pytest.mark.parametrize(
+    ("heard", "said", "words"),
+    [
+        # the NLU heard the district, missed the topic: the words name it
+        (
+            SubscriptionCommand("subscribe", "Dierkow"),
+            "Please keep me informed about construction in Dierkow.",
+            "Dierkow construction",
+        ),
+        # the NLU heard nothing: both come from the words, the district first
+        (
+            SubscriptionCommand("subscribe"),
+            "Sagen Sie mir Bescheid, wenn es in der KTV Straßensperrungen gibt",
+            "KTV Straßensperrungen",
+        ),
+        # "keine Baustellen mehr" ends that topic, not every subscription
+        (SubscriptionCommand("unsubscribe"), "keine Baustellen mehr", "Baustellen"),
+        # the whole city is never guessed from "der Stadt": asking which district is kinder
+        (SubscriptionCommand("subscribe"), "Nachrichten der Stadt, bitte", ""),
+        (SubscriptionCommand("list"), "was habe ich zu Baustellen abonniert", ""),
+    ],
+)
+def test_what_the_nlu_missed_is_found_in_the_citizens_own_words(
+    heard: SubscriptionCommand, said: str, words: str, districts: DistrictDirectory
+) -> None:
+    assert completed(heard, said, districts).words == words

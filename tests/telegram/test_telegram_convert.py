@@ -134,6 +134,18 @@ def test_group_messages_are_answered_only_when_addressed() -> None:
     assert reply.message.text == "und morgen?"
 
 
+def test_staff_commands_reach_the_core_in_a_private_chat_and_in_a_group_only_when_named() -> None:
+    for text in ("/announce", "/ankuendigen", "/cancel", "/approve 12", "/freigeben 12"):
+        private = convert(text_update(text))
+        assert isinstance(private, ToCore)
+        assert private.message.text == text
+    group = group_chat()
+    other_bots = convert(update(message=text_message("/cancel", chat=group)))
+    assert isinstance(other_bots, Ignore)
+    named = convert(update(message=text_message(f"/cancel@{BOT_USERNAME}", chat=group)))
+    assert isinstance(named, ToCore)
+
+
 def test_location_becomes_coordinates() -> None:
     action = convert(location_update(54.0887, 12.1405))
     assert isinstance(action, ToCore)

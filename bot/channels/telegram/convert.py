@@ -30,6 +30,10 @@ CORE_TEXT_COMMANDS = frozenset(
      "subscriptions", "abos", "abonnements", "privacy", "datenschutz", "export", "datenexport",
      "meinedaten", "delete", "loeschen", "forget"}
 )  # fmt: skip
+# Staff announcing from a chat (bot/core/announcing.py), not in the command menu; in a group only
+# when they name this bot, since a bare /cancel there is most likely meant for another bot.
+STAFF_TEXT_COMMANDS = frozenset({"announce", "ankuendigen", "cancel", "abbrechen", "approve",
+                                 "freigeben"})  # fmt: skip
 # Content a person may send that the assistant cannot use: answered with a short note.
 UNSUPPORTED_CONTENT = (
     "sticker",
@@ -218,6 +222,10 @@ def convert_message(
         if name in CORE_COMMANDS:
             return to_core(payload=CORE_COMMANDS[name])
         if name in CORE_TEXT_COMMANDS and message.text:
+            return to_core(text=message.text.strip())
+        if name in STAFF_TEXT_COMMANDS and message.text:
+            if in_group and not _names_bot(message, bot):
+                return Ignore("unknown_command_in_group")
             return to_core(text=message.text.strip())
         if in_group and not _names_bot(message, bot):
             # A bare unknown command in a group is most likely meant for another bot.

@@ -1,7 +1,7 @@
 """Platform ids and web chat addresses become keyed hashes (HMAC-SHA256 under PEOPLE_ID_KEY).
 
-Revision ID: 0005_hashed_platform_ids
-Revises: 0004_report_updates
+Revision ID: 0006_hashed_platform_ids
+Revises: 0005_announcement_drafts
 Create Date: 2026-12-03
 
 The key comes from `migrate(url, people_ids=…)` (the gateway passes its own); a database that
@@ -15,8 +15,8 @@ from alembic import context, op
 
 from bot.store.identity import PREFIX, PeopleIds
 
-revision = "0005_hashed_platform_ids"
-down_revision = "0004_report_updates"
+revision = "0006_hashed_platform_ids"
+down_revision = "0005_announcement_drafts"
 branch_labels = None
 depends_on = None
 

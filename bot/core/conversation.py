@@ -37,6 +37,7 @@ from bot.core.ports import (
     VoiceError,
     VoiceService,
 )
+from bot.core.privacy import PrivacyPolicy, export_document, notice
 from bot.core.subscriptions import (
     SubscriptionCommand,
     SubscriptionDesk,
@@ -88,9 +89,11 @@ class Conversation:
         subscriptions: SubscriptionDesk | None = None,
         photos: PhotoStore | None = None,
         announcements: AnnouncementDesk | None = None,
+        privacy: PrivacyPolicy | None = None,
     ) -> None:
         self._store = store
         self._announcements = announcements
+        self._policy = privacy or PrivacyPolicy()
         self._photos = photos
         self._subscriptions = subscriptions
         self._personal_data = personal_data
@@ -245,6 +248,8 @@ class Conversation:
         heard: bool,
     ) -> Turn:
         """Deleting one's data: ask first; delete only on the confirmation just offered."""
+        if step in ("notice", "export"):
+            return await self._privacy_info(msg, stored, person, step, before, heard=heard)
         lang = person.language
         offered = any(b.payload == DELETE_CONFIRMED for b in person.last_buttons)
         if step == "confirmed" and offered and self._personal_data is not None:
@@ -281,6 +286,41 @@ class Conversation:
         person = replace(person, last_buttons=buttons)
         question = OutgoingMessage(text=texts.text("delete_ask", lang), buttons=buttons)
         return await self._finish(msg, stored, person, [*before, question], heard=heard)
+
+    async def _privacy_info(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        step: str,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """The privacy notice (offering export and deletion), or the person's data as a file."""
+        lang = person.language
+        if step == "notice":
+            told = notice(self._policy, lang)
+            person = replace(person, last_buttons=told.buttons)
+            return await self._finish(msg, stored, person, [*before, told], heard=heard)
+        if person != stored:
+            await self._store.save(person)  # the export shows the settings as they are now
+            stored = person
+        if self._personal_data is None:
+            reply = [*before, self._say("export_unavailable", person, contact=self._policy.contact)]
+            return await self._finish(msg, stored, person, reply, heard=heard)
+        data = await self._personal_data.export(person.id)
+        said = texts.text("export_ready", lang)
+        if data.get("reports") is None:
+            said += " " + texts.text("export_reports_later", lang)
+        document = export_document(data, lang)
+        reply = [*before, OutgoingMessage(text=said, document=document)]
+        return await self._finish(msg, stored, person, reply, heard=heard)
+
+    def forget_conversations(self, person_ids: Sequence[str]) -> None:
+        """The retention job deleted these trackers: Rasa's slots start afresh for them."""
+        for person_id in person_ids:
+            self._synced.pop(person_id, None)
 
     async def _subscription(
         self,

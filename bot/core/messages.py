@@ -54,6 +54,15 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file the core hands to a person (their data export): sent as a document or download."""
+
+    data: bytes
+    filename: str
+    mime_type: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One thing a person sent on one channel, already converted from the platform's event."""
 
@@ -92,6 +101,7 @@ class OutgoingMessage:
     text: str
     buttons: tuple[Button, ...] = ()
     audio: Audio | None = None  # a spoken answer (OGG/Opus), when the person hears answers
+    document: Document | None = None  # a file to send after the text (the data export)
     custom: dict[str, object] = field(default_factory=dict)
 
 

@@ -222,6 +222,21 @@ def open311_paths() -> dict[str, Any]:
                 "responses": _staff_answers(400, 401, 404),
             }
         },
+        "/staff/accounts/{account_id}/reports": {
+            "get": {
+                "summary": "Staff: a person's reports with their contact data (data export)",
+                "security": _STAFF,
+                "parameters": [
+                    {
+                        "name": "account_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 128},
+                    }
+                ],
+                "responses": _staff_answers(400, 401, 404),
+            }
+        },
         "/staff/report-changes": {
             "get": {
                 "summary": "Staff: status changes in order, the feed that tells reporters",

@@ -804,10 +804,27 @@ async def staff_forget_account(request: web.Request) -> web.Response:
     return web.json_response({"reports": unlinked})
 
 
+async def staff_account_reports(request: web.Request) -> web.Response:
+    """GET /staff/accounts/{account_id}/reports: a person's reports, for their data export.
+
+    The reports with the contact data the person gave (GDPR Art. 15), newest first.
+    """
+    _staff(request)
+    Query.of(request, ())
+    account_id = request.match_info["account_id"]
+    if not 1 <= len(account_id) <= 128:
+        raise invalid("account_id", "account_id must be 1 to 128 characters.")
+    f = store.RequestFilter(account_id=account_id, limit=1000)
+    rows = await request.config_dict[DATABASE].read(lambda conn: store.find_requests(conn, f))
+    items = [_staff_view(row, []) for row in rows]
+    return web.json_response({"items": items, "total": len(items)})
+
+
 STAFF_ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/staff/reports", staff_list),
     ("GET", "/staff/reports/{id}", staff_get),
     ("POST", "/staff/reports/{id}/status", staff_change_status),
     ("GET", "/staff/report-changes", staff_changes),
     ("POST", "/staff/accounts/{account_id}/forget", staff_forget_account),
+    ("GET", "/staff/accounts/{account_id}/reports", staff_account_reports),
 )

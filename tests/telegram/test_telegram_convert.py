@@ -69,7 +69,7 @@ def test_special_characters_arrive_unchanged() -> None:
 
 
 def test_commands_are_answered_by_the_channel() -> None:
-    for name in ("start", "help", "language", "privacy"):
+    for name in ("start", "help", "language"):
         action = convert(text_update(f"/{name}"))
         assert isinstance(action, Local)
         assert action.key == name
@@ -82,6 +82,13 @@ def test_voice_commands_go_to_the_core_as_text() -> None:
     action = convert(text_update("/voice an"))
     assert isinstance(action, ToCore)
     assert action.message.text == "/voice an"
+
+
+@pytest.mark.parametrize("text", ["/privacy", "/datenschutz", "/export", "/delete"])
+def test_privacy_commands_go_to_the_core_as_text(text: str) -> None:
+    action = convert(text_update(text))
+    assert isinstance(action, ToCore)
+    assert action.message.text == text
 
 
 @pytest.mark.parametrize(

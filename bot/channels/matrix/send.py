@@ -15,7 +15,7 @@ from nio.crypto import decrypt_attachment
 from nio.exceptions import EncryptionError, LocalProtocolError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from bot.channels.matrix.convert import MediaRef, audio_content, to_content
+from bot.channels.matrix.convert import MediaRef, audio_content, file_content, to_content
 from bot.channels.matrix.limits import MAX_BACKOFF_S, OUTBOUND_RETRY_S
 from bot.channels.matrix.settings import MatrixError
 from bot.channels.matrix.state import ChannelState
@@ -23,6 +23,7 @@ from bot.core.messages import (
     Audio,
     Delivered,
     DeliveryResult,
+    Document,
     Image,
     IncomingMessage,
     OutgoingMessage,
@@ -85,6 +86,9 @@ class MatrixMessenger:
             if answer.audio is not None:
                 content = await self._upload_audio(room, answer.audio)
                 sent = await self._send_content(room, content, f"{key}:{index}:audio")
+            if answer.document is not None:
+                content = await self._upload_document(room, answer.document)
+                sent = await self._send_content(room, content, f"{key}:{index}:file")
         return sent
 
     async def deliver_to(self, room_id: str, message: OutgoingMessage) -> DeliveryResult:
@@ -159,6 +163,21 @@ class MatrixMessenger:
             raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
         return audio_content(
             resp.content_uri, audio.mime_type, len(audio.data), audio.duration_s, keys
+        )
+
+    async def _upload_document(self, room: MatrixRoom, document: Document) -> dict[str, Any]:
+        # encrypted rooms get the file encrypted: the homeserver never holds it in clear
+        resp, keys = await self._client.upload(
+            io.BytesIO(document.data),
+            content_type=document.mime_type,
+            filename=document.filename,
+            encrypt=room.encrypted,
+            filesize=len(document.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
+        return file_content(
+            resp.content_uri, document.filename, document.mime_type, len(document.data), keys
         )
 
     async def with_media(self, message: IncomingMessage, ref: MediaRef) -> IncomingMessage:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters, Update
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -301,9 +301,6 @@ class TelegramChannel:
             link = self._settings.privacy_link
             tail = text("privacy_link", language).format(url=link) if link else ""
             body = f"{body}\n{tail}" if tail else f"{body}\n{text('privacy', language)}"
-        elif action.key == "privacy" and self._settings.privacy_link:
-            link_text = text("privacy_link", language).format(url=self._settings.privacy_link)
-            body = f"{body}\n{link_text}"
         elif action.key == "language":
             buttons = tuple(Button(title, payload) for _, title, payload in LANGUAGE_CHOICES)
         await self._send_text(action.chat_id, body, buttons, action.reply_to)
@@ -327,6 +324,12 @@ class TelegramChannel:
                 chat_id, answer.audio.data, duration=_seconds(answer.audio.duration_s)
             )
             sent = str(voice.message_id)
+        if answer.document is not None:
+            document = await self.application.bot.send_document(
+                chat_id,
+                InputFile(answer.document.data, filename=answer.document.filename),
+            )
+            sent = str(document.message_id)
         return sent
 
     async def _send_text(

@@ -170,7 +170,7 @@ class Conversation:
         if msg.location is not None:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
             assistant_text = built = "/share_location" + json.dumps(position)
-        elif msg.payload:
+        elif msg.payload and not slash_payloads.stale_tap(msg, person.last_buttons):
             assistant_text = msg.payload
         elif photo_payload is not None:
             assistant_text = built = photo_payload

@@ -15,12 +15,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from bot.core.messages import Button
+from bot.core.messages import Button, IncomingMessage
 
 # Intents without entities a person may type as commands on any channel (README, "Web chat").
 PLAIN_COMMANDS: Final = frozenset(
     {"/greet", "/goodbye", "/thank", "/help", "/bot_challenge", "/contact_human"}
 )
+# Payloads a channel offers on its own buttons, the same for everyone (Telegram's /language
+# choice): switching the language is always the person's to ask for.
+CHANNEL_PAYLOADS: Final = frozenset(
+    {'/change_language{"language": "de"}', '/change_language{"language": "en"}'}
+)
+
+
+def stale_tap(msg: IncomingMessage, offered: Sequence[Button]) -> bool:
+    """Whether a tapped button is no longer offered but its title came along to be read instead.
+
+    A button of an older answer (Telegram keeps them tappable) then counts as its title typed.
+    """
+    return msg.text is not None and for_assistant(msg.payload or "", offered) is None
 
 
 def for_assistant(text: str, offered: Sequence[Button]) -> str | None:
@@ -28,7 +41,7 @@ def for_assistant(text: str, offered: Sequence[Button]) -> str | None:
     stripped = text.strip()
     if not stripped.startswith("/"):
         return text
-    if any(button.payload == text for button in offered):
+    if text in CHANNEL_PAYLOADS or any(button.payload == text for button in offered):
         return text
     command = stripped.casefold()
     return command if command in PLAIN_COMMANDS else None

@@ -107,3 +107,23 @@ async def test_the_answer_is_in_the_persons_language(guesser: LanguageGuesser) -
     assert turn.language == "en"
     assert turn.refusal is None
     assert [m.text for m in turn.messages] == [texts.text("not_offered", "en")]
+
+
+async def test_a_button_of_an_older_answer_counts_as_its_title_typed(
+    guesser: LanguageGuesser,
+) -> None:
+    assistant = ScriptedAssistant({"Hallo": OFFER})
+    core = Conversation(MemoryPersonStore(), assistant, guesser)
+    await core.handle(web("Hallo"))
+    await core.handle(web("Danke"))  # answered without buttons
+    # Telegram keeps the older button tappable and sends its title along
+    await core.handle(web("Toiletten", payload=TOILETS))
+    assert [text for _, text, _ in assistant.asked] == ["Hallo", "Danke", "Toiletten"]
+
+
+async def test_the_channels_own_language_choice_goes_through(guesser: LanguageGuesser) -> None:
+    assistant = ScriptedAssistant()
+    core = Conversation(MemoryPersonStore(), assistant, guesser)
+    choice = '/change_language{"language": "en"}'  # Telegram's /language buttons
+    await core.handle(web("English", payload=choice, language_choice="en"))
+    assert [text for _, text, _ in assistant.asked] == [choice]

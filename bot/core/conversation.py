@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from bot.core import report_updates, subscriptions, texts
+from bot.core import report_updates, slash_payloads, subscriptions, texts
 from bot.core.announcing import AnnouncementDesk
 from bot.core.choices import choose
 from bot.core.commands import (
@@ -139,6 +139,7 @@ class Conversation:
             return await self._refuse(msg, stored, person, msg.unusable)
         heard = False
         photo_payload: str | None = None
+        built: str | None = None  # a payload the core built itself this turn (location, photo)
         before: list[OutgoingMessage] = []
         text = msg.text
         if msg.audio is not None:
@@ -174,14 +175,14 @@ class Conversation:
 
         if msg.location is not None:
             position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
-            assistant_text = "/share_location" + json.dumps(position)
-        elif msg.payload:
+            assistant_text = built = "/share_location" + json.dumps(position)
+        elif msg.payload and not slash_payloads.stale_tap(msg, person.last_buttons):
             staff = await self._announcing(msg, stored, person, msg.payload, before, heard=heard)
             if staff is not None:
                 return staff
             assistant_text = msg.payload
         elif photo_payload is not None:
-            assistant_text = photo_payload
+            assistant_text = built = photo_payload
         else:
             problem = input_problem(text)
             if problem is not None or text is None:
@@ -200,7 +201,9 @@ class Conversation:
                 assistant_text = chosen.payload
             else:
                 assistant_text = text
-                detected = None if msg.language_choice else self._guesser.detect(text)
+                # a command or payload says nothing of the person's language
+                guess = not msg.language_choice and not text.lstrip().startswith("/")
+                detected = self._guesser.detect(text) if guess else None
                 if detected is not None and detected != person.language:
                     person = replace(person, language=detected)
 
@@ -214,6 +217,11 @@ class Conversation:
         subscription = parse_subscription_command(assistant_text)
         if subscription is not None:
             return await self._subscription(msg, stored, person, subscription, before, heard=heard)
+        if assistant_text != built:
+            checked = slash_payloads.for_assistant(assistant_text, person.last_buttons)
+            if checked is None:
+                return await self._not_offered(msg, stored, person, before, heard=heard)
+            assistant_text = checked
 
         if person != stored:
             # Persist first: the language choice survives even when the assistant is down.
@@ -382,6 +390,20 @@ class Conversation:
             return None
         reply = [*before, *answer.messages]
         return await self._finish(msg, stored, answer.person, reply, heard=heard)
+
+    async def _not_offered(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """A slash payload the person typed or forged: answered here, never sent to Rasa."""
+        logger.info("slash payload not offered to person %s, not passed on", person.id)
+        answer = [*before, self._say("not_offered", person)]
+        return await self._finish(msg, stored, person, answer, heard=heard)
 
     async def _refuse(
         self,

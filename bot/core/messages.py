@@ -70,7 +70,8 @@ class IncomingMessage:
     sender_id: str  # the person's id on that platform (Telegram user id, Matrix user id, web id)
     chat_id: str  # where to answer (Telegram chat, Matrix room, web session)
     text: str | None = None
-    payload: str | None = None  # a tapped button's payload, sent to Rasa as is
+    # a tapped button's payload, sent to Rasa when it was offered; `text` may carry its title
+    payload: str | None = None
     location: Location | None = None
     audio: Audio | None = None
     image: Image | None = None

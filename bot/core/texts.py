@@ -184,6 +184,12 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "Bitte teilen Sie ihn noch einmal oder nennen Sie den Stadtteil.",
         "en": "I could not read this location. Please share it again or name the district.",
     },
+    "not_offered": {
+        "de": "Diese Auswahl oder diesen Befehl kenne ich nicht, oder die Auswahl gilt nicht mehr. "
+        "Schreiben Sie bitte in eigenen Worten, was Sie suchen, oder „Hilfe“.",
+        "en": "I do not know this choice or command, or the choice is no longer open. "
+        "Please write in your own words what you are looking for, or type “help”.",
+    },
     "no_answer": {
         "de": "Dazu habe ich gerade keine Antwort. "
         "Schreiben Sie „Hilfe“, dann sage ich, was ich kann.",

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiMapping
 
 from cityapi.errors import DB_ERRORS, ApiError, invalid
@@ -406,7 +407,17 @@ async def _read_form(request: web.Request) -> MultiMapping[Any]:
     limit = _body_limit(request)
     if (request.content_length or 0) > limit:
         raise ApiError(413, "payload_too_large", "The request is too large.")
-    return await request.clone(client_max_size=limit).post()
+    return await _parse_form(request, limit)
+
+
+async def _parse_form(request: web.Request, limit: int) -> MultiMapping[Any]:
+    """The posted fields; a body that does not parse as its Content-Type says is a 400."""
+    try:
+        return await request.clone(client_max_size=limit).post()
+    except web.HTTPException:
+        raise
+    except (ValueError, HttpProcessingError):  # no multipart boundary, broken part headers
+        raise invalid("Content-Type", "The body cannot be read as its Content-Type says.") from None
 
 
 async def _photos(request: web.Request, fields: MultiMapping[Any]) -> list[tuple[str, str, int]]:
@@ -544,7 +555,7 @@ async def post_vote(request: web.Request) -> web.Response:
     Query.of(request, ())
     if (request.content_length or 0) > MAX_FORM_BYTES:
         raise ApiError(413, "payload_too_large", "The request is too large.")
-    form = Form(await request.clone(client_max_size=MAX_FORM_BYTES).post())
+    form = Form(await _parse_form(request, MAX_FORM_BYTES))
     _check_key(request, form.text("api_key", 200))
     request_id = _request_id(request)
     account_id = form.text("account_id", 128)

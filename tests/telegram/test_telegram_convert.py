@@ -217,3 +217,12 @@ def test_button_tap_becomes_the_payload_or_the_title_when_forgotten() -> None:
     )
     assert isinstance(unknown, Local)
     assert unknown.key == "button_expired"
+
+
+def test_a_tapped_button_brings_its_title_along_for_the_core() -> None:
+    sent = text_message("Welche?", sender={"id": BOT_ID, "is_bot": True, "first_name": "B"})
+    payload = '/ask_place{"place_type": "toilet"}'
+    sent["reply_markup"] = {"inline_keyboard": [[{"text": "Toiletten", "callback_data": payload}]]}
+    tapped = convert_callback(parse(callback_update(payload, sent)).callback_query, lambda d: d)
+    assert isinstance(tapped, ToCore)
+    assert (tapped.message.payload, tapped.message.text) == (payload, "Toiletten")

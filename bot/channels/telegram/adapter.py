@@ -8,6 +8,7 @@ import dataclasses
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -65,6 +66,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 # An outbound send while the channel is stopped (starting up, shutting down): try again later.
 NOT_RUNNING_RETRY_S = 10.0
+# Webhook update ids remembered to drop Telegram's repeats (ids only grow; repeats come soon).
+MAX_REMEMBERED_UPDATES = 10_000
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -101,6 +104,9 @@ class TelegramChannel:
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._identity: BotIdentity | None = None
         self._running = False
+        # Webhook updates by id, in flight or handled: Telegram sends an update again when our
+        # acknowledgement came later than its timeout, and that repeat must not be answered twice.
+        self._webhook_updates: OrderedDict[int, asyncio.Future[None]] = OrderedDict()
         base = settings.api_base
         builder = (
             ApplicationBuilder()
@@ -224,8 +230,25 @@ class TelegramChannel:
             # PTB's parsers fail in several ways on malformed objects.
             return invalid
         # Acknowledge only after handling: if we crash, Telegram delivers the update again.
-        await self.application.process_update(update)
+        await self._process_once(update)
         return web.json_response({"ok": True})
+
+    async def _process_once(self, update: Update) -> None:
+        """Handle a webhook update unless the same update id is handled or being handled."""
+        earlier = self._webhook_updates.get(update.update_id)
+        if earlier is not None:
+            # a repeat: acknowledge it once the first delivery is handled, without answering again
+            with contextlib.suppress(Exception):
+                await asyncio.shield(earlier)
+            if not earlier.cancelled() and earlier.exception() is None:
+                log.info("telegram update %s came again; answered once", update.update_id)
+                return
+        handling = asyncio.ensure_future(self.application.process_update(update))
+        self._webhook_updates[update.update_id] = handling
+        self._webhook_updates.move_to_end(update.update_id)
+        while len(self._webhook_updates) > MAX_REMEMBERED_UPDATES:
+            self._webhook_updates.popitem(last=False)
+        await asyncio.shield(handling)
 
     # --- handlers --------------------------------------------------------------------------
 

@@ -282,12 +282,11 @@ def convert_callback(
         return Ignore("inaccessible_message")
     chat_id = message.chat.id
     payload = resolve(query.data)
-    title = None
-    if payload is None:
-        # The key is gone (e.g. after a restart): the button's title still says what was meant.
-        title = _button_title(message, query.data)
-        if title is None:
-            return Local("button_expired", chat_id, language)
+    # The button's title says what was meant when the key is gone (e.g. after a restart) or the
+    # core no longer offers that payload (a button of an older answer).
+    title = _button_title(message, query.data)
+    if payload is None and title is None:
+        return Local("button_expired", chat_id, language)
     incoming = IncomingMessage(
         channel="telegram",
         sender_id=str(user.id),

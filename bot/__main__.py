@@ -8,6 +8,7 @@ import sys
 
 from aiohttp import web
 
+from bot import logs
 from bot.app import create_app
 from bot.settings import GatewaySettings, SettingsError
 
@@ -20,10 +21,7 @@ def main() -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(settings.log_level)
     app = create_app(settings, env)
     web.run_app(
         app,

@@ -34,13 +34,16 @@ from bot.core.conversation import Conversation
 from bot.core.language import LanguageGuesser
 from bot.core.messages import ChannelName, IncomingMessage, Turn
 from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceService
+from bot.core.privacy import PrivacyPolicy
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
 from bot.reports import CityPhotoStore, CityReportAccounts, ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
 from bot.store.erasure import StoredPersonalData
+from bot.store.identity import PeopleIds, load_key
 from bot.store.people import SqlPersonStore
+from bot.store.retention import RetentionJob
 from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 from bot.voice import VoicePipeline, build_voice_service
@@ -51,6 +54,8 @@ SETTINGS = web.AppKey("settings", GatewaySettings)
 CHANNELS = web.AppKey("channels", list[Channel])
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 VOICE = web.AppKey("voice", object)
+# How platform ids are stored (keyed hashes); every person store of the app uses it.
+PEOPLE_IDS = web.AppKey("people_ids", PeopleIds)
 # The outbound port of every running channel, by name: what announcements and report status
 # pushes send through (`await app[OUTBOUND]["telegram"].send(recipient, message)`).
 OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
@@ -89,6 +94,7 @@ def create_app(
     app.cleanup_ctx.append(_core(settings, env, broadcast, voice))
     app.cleanup_ctx.append(_run_channels)
     app.cleanup_ctx.append(_report_news)
+    app.cleanup_ctx.append(_retention)
     app.cleanup_ctx.append(_run_broadcast(broadcast))
     app.on_shutdown.append(_end_event_streams)
     return app
@@ -112,6 +118,17 @@ def build_channels(
     return channels
 
 
+def privacy_policy(settings: GatewaySettings) -> PrivacyPolicy:
+    """What the privacy notice states: the configured contact and retention periods."""
+    return PrivacyPolicy(
+        contact=settings.privacy_contact,
+        conversation_days=settings.conversation_retention_days,
+        web_person_hours=settings.web_person_retention_hours,
+        report_contact_days=settings.report_contact_retention_days,
+        url=settings.privacy_url,
+    )
+
+
 def _core(
     settings: GatewaySettings,
     env: Mapping[str, str],
@@ -119,7 +136,9 @@ def _core(
     voice: VoiceService | None,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def context(app: web.Application) -> AsyncIterator[None]:
-        await asyncio.to_thread(migrate, settings.database_url)
+        ids = PeopleIds(await asyncio.to_thread(load_key, settings.people_id_key))
+        app[PEOPLE_IDS] = ids
+        await asyncio.to_thread(migrate, settings.database_url, ids)
         pipeline: VoicePipeline | None = None
         if voice is None:
             pipeline = build_voice_service(env)
@@ -138,7 +157,7 @@ def _core(
             timeout_s=settings.rasa_timeout_s,
             token=settings.rasa_token,
         )
-        people = SqlPersonStore(engine)
+        people = SqlPersonStore(engine, ids)
         outbox = WebOutbox(engine)
         subscriptions = SqlSubscriptionStore(engine)
         personal_data = StoredPersonalData(
@@ -152,7 +171,7 @@ def _core(
                 else None
             ),
         )
-        web_channel = WebChannel(people, outbox)
+        web_channel = WebChannel(people, outbox, ids)
         await web_channel.start()
         app[ENGINE] = engine
         app[DISTRICTS] = districts
@@ -189,6 +208,7 @@ def _core(
                 if settings.cityapi_open311_key
                 else None
             ),
+            privacy=privacy_policy(settings),
             announcements=announcing,
         )
         logger.info(
@@ -260,7 +280,7 @@ async def _report_news(app: web.Application) -> AsyncIterator[None]:
     outbound: dict[ChannelName, OutboundChannel] = app[OUTBOUND]
     updates = ReportUpdates(
         app[ENGINE],
-        SqlPersonStore(app[ENGINE]),
+        SqlPersonStore(app[ENGINE], app[PEOPLE_IDS]),
         outbound,
         app[HTTP],
         str(settings.cityapi_url),
@@ -274,3 +294,27 @@ async def _report_news(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Delete old conversations and anonymous web-chat people on a schedule."""
+    settings = app[SETTINGS]
+    url = settings.rasa_tracker_store_url
+    tracker = create_engine(url) if url else None
+    job = RetentionJob(
+        SqlPersonStore(app[ENGINE], app[PEOPLE_IDS]),
+        tracker,
+        conversation_days=settings.conversation_retention_days,
+        web_person_hours=settings.web_person_retention_hours,
+        interval_s=settings.retention_interval_s,
+        forgotten=app[CONVERSATION].forget_conversations,
+    )
+    task = asyncio.create_task(job.run(), name="retention")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if tracker is not None:
+            await tracker.dispose()

@@ -227,3 +227,20 @@ class CityReportAccounts:
         if status != 200 or not isinstance(body, dict):
             raise ReportsUnavailable(f"HTTP {status}")
         return int(body.get("reports") or 0)
+
+    async def reports(self, person_id: str) -> list[dict[str, object]]:
+        """The person's reports as the city keeps them; ReportsUnavailable when unreachable."""
+        url = f"{self._base}/staff/accounts/{quote(person_id, safe='')}/reports"
+        try:
+            async with self._session.get(
+                url,
+                headers={"Authorization": f"Bearer {self._token}"},
+                timeout=aiohttp.ClientTimeout(total=10),
+            ) as response:
+                body = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise ReportsUnavailable(type(exc).__name__) from exc
+        if status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise ReportsUnavailable(f"HTTP {status}")
+        return [item for item in body["items"] if isinstance(item, dict)]

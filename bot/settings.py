@@ -118,6 +118,22 @@ class GatewaySettings(EnvSettings):
     # report photos go to the city data API's Open311 with the key the action server files with
     cityapi_open311_key: str = Field("", alias="CITYAPI_OPEN311_API_KEY", repr=False)
     report_updates_interval_s: float = Field(30.0, alias="REPORT_UPDATES_INTERVAL_S", gt=0, le=3600)
+    # Privacy: who answers questions about data protection (the city's data protection officer),
+    # and the retention periods the notice states and the retention job applies.
+    privacy_contact: str = Field(
+        "datenschutz@rostock.de", alias="PRIVACY_CONTACT", min_length=3, max_length=200
+    )
+    privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
+    conversation_retention_days: int = Field(30, alias="RETENTION_CONVERSATION_DAYS", ge=1, le=3650)
+    web_person_retention_hours: int = Field(24, alias="RETENTION_WEB_PERSON_HOURS", ge=1, le=87600)
+    retention_interval_s: float = Field(3600.0, alias="RETENTION_INTERVAL_S", gt=0, le=86400)
+    # the city data API's period (its own setting of the same name), stated in the notice
+    report_contact_retention_days: int = Field(
+        90, alias="CITYAPI_CONTACT_RETENTION_DAYS", ge=1, le=3650
+    )
+    # The key of the keyed hashes (HMAC-SHA256) that stand for platform ids in the database;
+    # unset: a key is made and kept in the database on first start.
+    people_id_key: str | None = Field(None, alias="PEOPLE_ID_KEY", repr=False, min_length=16)
 
     @property
     def rasa_base(self) -> str:

@@ -103,6 +103,9 @@ _SCHEMAS: dict[str, Any] = {
                             "payload_too_large",
                             "database_unavailable",
                             "method_not_allowed",
+                            # the staff endpoints
+                            "unauthorized",
+                            "status_refused",
                         ],
                     },
                     "message": {"type": "string"},

@@ -239,15 +239,12 @@ class Query:
         return _number(name, raw, lo, hi)
 
     def flag(self, name: str) -> bool:
-        """`true` or `false` (also 1/0, yes/no); absent is false."""
+        """`true` or `false`, as the OpenAPI document says; absent is false."""
         raw = self.text(name, 10)
         if raw is None:
             return False
-        lowered = raw.lower()
-        if lowered in ("true", "1", "yes"):
-            return True
-        if lowered in ("false", "0", "no"):
-            return False
+        if raw in ("true", "false"):
+            return raw == "true"
         raise invalid(name, f"Parameter '{name}' must be true or false.")
 
     def choice(self, name: str, allowed: Sequence[str]) -> str | None:

@@ -124,3 +124,14 @@ class MemoryPersonalData:
             reports=reports,
             reports_unreachable=self.reports_away,
         )
+
+    async def export(self, person_id: str) -> dict[str, object]:
+        """The person's record and counts, as `StoredPersonalData.export` shapes them."""
+        person = next((p for p in self.store.people.values() if p.id == person_id), None)
+        record = {"id": person.id, "language": person.language} if person else None
+        return {
+            "person": record,
+            "conversation": [{"from": "you", "text": "hallo"}]
+            * self.conversation_events.get(person_id, 0),
+            "reports": None if self.reports_away else [{}] * self.reports.get(person_id, 0),
+        }

@@ -44,6 +44,8 @@ from typing import Any
 
 import psutil
 
+from bot.store.identity import PeopleIds
+
 ROOT = Path(__file__).resolve().parent.parent
 RASA_START_TIMEOUT_S = 240.0  # loading the model takes 20-40 s alone, more on a busy machine
 SERVICE_START_TIMEOUT_S = 90.0
@@ -61,6 +63,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# The key of the gateways' hashed platform ids, so tests can find a person by platform id.
+TEST_PEOPLE_ID_KEY = "test-people-id-key-of-the-stack"
+TEST_PEOPLE_IDS = PeopleIds(TEST_PEOPLE_ID_KEY.encode())
 
 
 def closed_url() -> str:
@@ -334,7 +341,7 @@ class Stack:
         with sqlite3.connect(path) as conn:
             row = conn.execute(
                 "SELECT id FROM people WHERE channel = ? AND platform_id = ?",
-                (channel, platform_id),
+                (channel, TEST_PEOPLE_IDS.platform(channel, platform_id)),
             ).fetchone()
         if row is None:
             raise LookupError(f"no person for {channel}/{platform_id}")
@@ -456,6 +463,7 @@ class Stack:
             "RASA_URL": rasa_url,
             "RASA_TOKEN": self.rasa_token,
             "RASA_TRACKER_STORE_URL": self.rasa_tracker_db_url,
+            "PEOPLE_ID_KEY": TEST_PEOPLE_ID_KEY,  # platform ids are stored as keyed hashes
             # report status news, read from the city data API's staff feed
             "CITYAPI_URL": self.cityapi.url,
             "CITYAPI_STAFF_TOKEN": self.staff_token,

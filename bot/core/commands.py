@@ -1,4 +1,4 @@
-"""Text commands the core answers itself on every channel (/voice …, /delete)."""
+"""Text commands the core answers itself on every channel (/voice …, /privacy, /export, /delete)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Literal
 
 from bot.core import texts
 from bot.core.people import Person
+from bot.core.privacy import asks_about_own_data
 
 MIN_RATE, MAX_RATE = -2, 3  # the VoiceService's speech-rate range
 
@@ -61,16 +62,23 @@ def apply_voice_command(person: Person, command: VoiceCommand) -> CommandResult:
 DELETE_CONFIRMED = "/delete_confirmed"
 DELETE_CANCELLED = "/delete_cancelled"
 _DELETE_WORDS = ("/delete", "/löschen", "/loeschen", "/forget")
+_NOTICE_WORDS = ("/privacy", "/datenschutz")
+_EXPORT_WORDS = ("/export", "/datenexport", "/meinedaten")
 
-PrivacyStep = Literal["ask", "confirmed", "cancelled"]
+# "notice": the privacy notice; "export": the person's data as a file; the rest: deleting.
+PrivacyStep = Literal["notice", "export", "ask", "confirmed", "cancelled"]
 
 
 def parse_privacy_command(text: str) -> PrivacyStep | None:
-    """Which step of deleting one's data the text (typed or a button's payload) is, if any."""
+    """Which privacy step the text (typed, a button's payload, a question) is, if any."""
     words = text.strip().casefold().split()
     if len(words) != 1:
-        return None
+        return "notice" if not text.startswith("/") and asks_about_own_data(text) else None
     word = words[0].split("@", 1)[0]  # "/delete@rostock_bot" in Telegram groups
+    if word in _NOTICE_WORDS:
+        return "notice"
+    if word in _EXPORT_WORDS:
+        return "export"
     if word in _DELETE_WORDS:
         return "ask"
     if word == DELETE_CONFIRMED:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from bot.core import report_updates, subscriptions, texts
+from bot.core import report_updates, slash_payloads, subscriptions, texts
 from bot.core.announcing import AnnouncementDesk
 from bot.core.choices import choose
 from bot.core.commands import (
@@ -37,6 +37,7 @@ from bot.core.ports import (
     VoiceError,
     VoiceService,
 )
+from bot.core.privacy import PrivacyPolicy, export_document, notice
 from bot.core.subscriptions import (
     SubscriptionCommand,
     SubscriptionDesk,
@@ -88,9 +89,11 @@ class Conversation:
         subscriptions: SubscriptionDesk | None = None,
         photos: PhotoStore | None = None,
         announcements: AnnouncementDesk | None = None,
+        privacy: PrivacyPolicy | None = None,
     ) -> None:
         self._store = store
         self._announcements = announcements
+        self._policy = privacy or PrivacyPolicy()
         self._photos = photos
         self._subscriptions = subscriptions
         self._personal_data = personal_data
@@ -136,6 +139,7 @@ class Conversation:
             return await self._refuse(msg, stored, person, msg.unusable)
         heard = False
         photo_payload: str | None = None
+        built: str | None = None  # a payload the core built itself this turn (location, photo)
         before: list[OutgoingMessage] = []
         text = msg.text
         if msg.audio is not None:
@@ -169,16 +173,19 @@ class Conversation:
                 entities["caption"] = caption
             photo_payload = "/attach_photo" + json.dumps(entities, ensure_ascii=False)
 
-        if msg.location is not None:
-            position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
-            assistant_text = "/share_location" + json.dumps(position)
-        elif msg.payload:
+        if msg.payload and msg.location is None:
+            # staff buttons come also from messages sent to them first (an approver's "Freigeben"),
+            # never in their last answer; the announcing desk checks who may press them
             staff = await self._announcing(msg, stored, person, msg.payload, before, heard=heard)
             if staff is not None:
                 return staff
+        if msg.location is not None:
+            position = {"latitude": msg.location.latitude, "longitude": msg.location.longitude}
+            assistant_text = built = "/share_location" + json.dumps(position)
+        elif msg.payload and not slash_payloads.stale_tap(msg, person.last_buttons):
             assistant_text = msg.payload
         elif photo_payload is not None:
-            assistant_text = photo_payload
+            assistant_text = built = photo_payload
         else:
             problem = input_problem(text)
             if problem is not None or text is None:
@@ -197,7 +204,9 @@ class Conversation:
                 assistant_text = chosen.payload
             else:
                 assistant_text = text
-                detected = None if msg.language_choice else self._guesser.detect(text)
+                # a command or payload says nothing of the person's language
+                guess = not msg.language_choice and not text.lstrip().startswith("/")
+                detected = self._guesser.detect(text) if guess else None
                 if detected is not None and detected != person.language:
                     person = replace(person, language=detected)
 
@@ -211,6 +220,11 @@ class Conversation:
         subscription = parse_subscription_command(assistant_text)
         if subscription is not None:
             return await self._subscription(msg, stored, person, subscription, before, heard=heard)
+        if assistant_text != built:
+            checked = slash_payloads.for_assistant(assistant_text, person.last_buttons)
+            if checked is None:
+                return await self._not_offered(msg, stored, person, before, heard=heard)
+            assistant_text = checked
 
         if person != stored:
             # Persist first: the language choice survives even when the assistant is down.
@@ -245,6 +259,8 @@ class Conversation:
         heard: bool,
     ) -> Turn:
         """Deleting one's data: ask first; delete only on the confirmation just offered."""
+        if step in ("notice", "export"):
+            return await self._privacy_info(msg, stored, person, step, before, heard=heard)
         lang = person.language
         offered = any(b.payload == DELETE_CONFIRMED for b in person.last_buttons)
         if step == "confirmed" and offered and self._personal_data is not None:
@@ -281,6 +297,41 @@ class Conversation:
         person = replace(person, last_buttons=buttons)
         question = OutgoingMessage(text=texts.text("delete_ask", lang), buttons=buttons)
         return await self._finish(msg, stored, person, [*before, question], heard=heard)
+
+    async def _privacy_info(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        step: str,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """The privacy notice (offering export and deletion), or the person's data as a file."""
+        lang = person.language
+        if step == "notice":
+            told = notice(self._policy, lang)
+            person = replace(person, last_buttons=told.buttons)
+            return await self._finish(msg, stored, person, [*before, told], heard=heard)
+        if person != stored:
+            await self._store.save(person)  # the export shows the settings as they are now
+            stored = person
+        if self._personal_data is None:
+            reply = [*before, self._say("export_unavailable", person, contact=self._policy.contact)]
+            return await self._finish(msg, stored, person, reply, heard=heard)
+        data = await self._personal_data.export(person.id)
+        said = texts.text("export_ready", lang)
+        if data.get("reports") is None:
+            said += " " + texts.text("export_reports_later", lang)
+        document = export_document(data, lang)
+        reply = [*before, OutgoingMessage(text=said, document=document)]
+        return await self._finish(msg, stored, person, reply, heard=heard)
+
+    def forget_conversations(self, person_ids: Sequence[str]) -> None:
+        """The retention job deleted these trackers: Rasa's slots start afresh for them."""
+        for person_id in person_ids:
+            self._synced.pop(person_id, None)
 
     async def _subscription(
         self,
@@ -342,6 +393,20 @@ class Conversation:
             return None
         reply = [*before, *answer.messages]
         return await self._finish(msg, stored, answer.person, reply, heard=heard)
+
+    async def _not_offered(
+        self,
+        msg: IncomingMessage,
+        stored: Person,
+        person: Person,
+        before: list[OutgoingMessage],
+        *,
+        heard: bool,
+    ) -> Turn:
+        """A slash payload the person typed or forged: answered here, never sent to Rasa."""
+        logger.info("slash payload not offered to person %s, not passed on", person.id)
+        answer = [*before, self._say("not_offered", person)]
+        return await self._finish(msg, stored, person, answer, heard=heard)
 
     async def _refuse(
         self,

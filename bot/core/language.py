@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lingua import Language as LinguaLanguage
 from lingua import LanguageDetector, LanguageDetectorBuilder
 
@@ -23,10 +25,14 @@ class LanguageGuesser:
         )
 
     def detect(self, text: str) -> Language | None:
-        """The language of the text when it is long enough and clearly one of de/en, else None."""
+        """The language of the text when it is long enough and clearly one of de/en, else None.
+
+        A short English greeting, thanks or goodbye ("Hello!", "Good morning") says it too:
+        whoever opens with one wants the answer in English.
+        """
         words = text.split()
         if len(words) < self._min_words:
-            return None
+            return _SHORT_PHRASES.get(" ".join(re.findall(r"[^\W\d_]+", text.casefold())))
         sample = _without_proper_names(words)
         best = self._detector.compute_language_confidence_values(sample)[0]
         if best.value < self._min_confidence:
@@ -48,3 +54,12 @@ def _without_proper_names(words: list[str]) -> str:
 
 
 _NAME_LETTERS = frozenset("äöüß")
+
+# English greetings, thanks and goodbyes of two words at most, which German speakers do not
+# write ("hi", "hey", "ok" and "thanks" they do, so those keep the remembered language). A
+# German "Hallo" keeps it too: German is the default, and an English reader may well say it.
+_SHORT_PHRASES: dict[str, Language] = dict.fromkeys(
+    "hello|hello there|hi there|good morning|good afternoon|good evening|greetings|howdy|"
+    "thank you|many thanks|goodbye|good bye|bye bye|see you".split("|"),
+    "en",
+)

@@ -54,6 +54,15 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file the core hands to a person (their data export): sent as a document or download."""
+
+    data: bytes
+    filename: str
+    mime_type: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One thing a person sent on one channel, already converted from the platform's event."""
 
@@ -61,7 +70,8 @@ class IncomingMessage:
     sender_id: str  # the person's id on that platform (Telegram user id, Matrix user id, web id)
     chat_id: str  # where to answer (Telegram chat, Matrix room, web session)
     text: str | None = None
-    payload: str | None = None  # a tapped button's payload, sent to Rasa as is
+    # a tapped button's payload, sent to Rasa when it was offered; `text` may carry its title
+    payload: str | None = None
     location: Location | None = None
     audio: Audio | None = None
     image: Image | None = None
@@ -92,6 +102,7 @@ class OutgoingMessage:
     text: str
     buttons: tuple[Button, ...] = ()
     audio: Audio | None = None  # a spoken answer (OGG/Opus), when the person hears answers
+    document: Document | None = None  # a file to send after the text (the data export)
     custom: dict[str, object] = field(default_factory=dict)
 
 

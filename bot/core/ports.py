@@ -96,6 +96,9 @@ class PersonalData(Protocol):
     async def erase(self, person_id: str) -> Erased:
         """Delete everything kept about the person; what was removed."""
 
+    async def export(self, person_id: str) -> dict[str, object]:
+        """Everything kept about the person, store by store, as JSON-ready data."""
+
 
 class AssistantUnavailable(Exception):
     """The assistant did not answer (down, timed out, or answered with an error)."""
@@ -201,6 +204,10 @@ class ReportAccounts(Protocol):
 
     async def forget(self, person_id: str) -> int:
         """Unlink the person from their reports; how many. Raises ReportsUnavailable."""
+        ...
+
+    async def reports(self, person_id: str) -> list[dict[str, object]]:
+        """The person's reports with their contact data. Raises ReportsUnavailable."""
         ...
 
 

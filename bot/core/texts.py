@@ -98,6 +98,60 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "{count} wartende Nachrichten",
         "en": "{count} waiting messages",
     },
+    "privacy_notice": {
+        "de": "Datenschutz: Das speichere ich über Sie, und so lange.\n"
+        "1. Ihre Kennung bei Telegram, Matrix oder im Web-Chat, Ihre Sprache und Ihre "
+        "Vorlese-Einstellungen. Damit ich Ihnen antworten kann.\n"
+        "2. Unser Gespräch. Damit ich Rückfragen verstehe. Ich lösche es {conversation_days} "
+        "Tage nach Ihrer letzten Nachricht.\n"
+        "3. Im Web-Chat ohne Abo lösche ich alles {web_hours} Stunden nach Ihrer letzten "
+        "Nachricht.\n"
+        "4. Ihre Abos, bis Sie sie beenden.\n"
+        "5. Ihre Meldungen an die Stadt. Die Meldung bleibt. Ihre Kontaktdaten löscht die "
+        "Stadt {report_days} Tage nach dem Abschluss der Meldung.\n"
+        "Sprachnachrichten speichere ich nicht: Ich mache sofort Text daraus. Standorte und "
+        "Fotos nutze ich nur für Ihre Frage oder Ihre Meldung. Ich gebe nichts an Werbefirmen "
+        "weiter.\n"
+        "Ihre Daten als Datei: /export. Alles löschen: /delete. "
+        "Fragen zum Datenschutz: {contact}.",
+        "en": "Privacy: this is what I keep about you, and for how long.\n"
+        "1. Your id on Telegram, Matrix or the web chat, your language and your reading-aloud "
+        "settings. So that I can answer you.\n"
+        "2. Our conversation. So that I understand follow-up questions. I delete it "
+        "{conversation_days} days after your last message.\n"
+        "3. In the web chat without a subscription I delete everything {web_hours} hours after "
+        "your last message.\n"
+        "4. Your subscriptions, until you end them.\n"
+        "5. Your reports to the city. The report stays. The city deletes your contact details "
+        "{report_days} days after the report is closed.\n"
+        "I do not keep voice messages: I turn them into text at once. I use locations and "
+        "photos only for your question or your report. I share nothing with advertisers.\n"
+        "Your data as a file: /export. Delete everything: /delete. "
+        "Questions about privacy: {contact}.",
+    },
+    "privacy_more": {
+        "de": "Die ausführliche Datenschutzerklärung: {url}",
+        "en": "The full privacy notice: {url}",
+    },
+    "privacy_export": {"de": "Meine Daten als Datei", "en": "My data as a file"},
+    "privacy_delete": {"de": "Meine Daten löschen", "en": "Delete my data"},
+    "export_ready": {
+        "de": "Hier sind alle Daten, die ich über Sie gespeichert habe, als Datei (JSON). "
+        "Löschen können Sie sie mit /delete.",
+        "en": "Here is everything I keep about you, as a file (JSON). "
+        "You can delete it with /delete.",
+    },
+    "export_reports_later": {
+        "de": "Ihre Meldungen fehlen darin, weil der Dienst der Stadt gerade nicht erreichbar "
+        "war. Bitte schreiben Sie später noch einmal /export.",
+        "en": "Your reports are missing from it, as the city's service was not reachable. "
+        "Please send /export again later.",
+    },
+    "export_unavailable": {
+        "de": "Die Datei mit Ihren Daten kann ich gerade nicht erstellen. Bitte wenden Sie "
+        "sich an {contact}.",
+        "en": "I cannot make the file with your data right now. Please contact {contact}.",
+    },
     "empty": {
         "de": "Ihre Nachricht war leer. Bitte schreiben Sie Ihre Frage.",
         "en": "Your message was empty. Please type your question.",
@@ -129,6 +183,12 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "de": "Diesen Standort konnte ich nicht lesen. "
         "Bitte teilen Sie ihn noch einmal oder nennen Sie den Stadtteil.",
         "en": "I could not read this location. Please share it again or name the district.",
+    },
+    "not_offered": {
+        "de": "Diese Auswahl oder diesen Befehl kenne ich nicht, oder die Auswahl gilt nicht mehr. "
+        "Schreiben Sie bitte in eigenen Worten, was Sie suchen, oder „Hilfe“.",
+        "en": "I do not know this choice or command, or the choice is no longer open. "
+        "Please write in your own words what you are looking for, or type “help”.",
     },
     "no_answer": {
         "de": "Dazu habe ich gerade keine Antwort. "

@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.store.identity import PeopleIds
 from dburl import DatabaseUrlError, driver_url, sqlite_file
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,11 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, people_ids: PeopleIds | None = None) -> Config:
     """Alembic's configuration for the gateway's migrations against this database."""
     config = Config()
+    if people_ids is not None:
+        config.attributes["people_ids"] = people_ids  # 0005 hashes the stored platform ids
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("version_table", VERSION_TABLE)
     # Alembic's config is ConfigParser-based: a literal % must be doubled.
@@ -72,7 +75,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, people_ids: PeopleIds | None = None) -> None:
     """Bring the gateway's database to the newest schema (blocking; run it in a thread)."""
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url, people_ids), "head")
     logger.info("gateway database is at the newest schema")

@@ -1,4 +1,4 @@
-"""Deleting a person's data from every store the gateway can reach, by their opaque id.
+"""Deleting and exporting a person's data in every store the gateway can reach, by their opaque id.
 
 The gateway's database (the person record and the web chat's waiting messages), Rasa's SQL
 tracker store (the conversation; the same RASA_TRACKER_STORE_URL Rasa uses, whose table is
@@ -8,19 +8,39 @@ person id is Rasa's sender id and the reports' account id, so one id reaches all
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import text
+from sqlalchemy import Table, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.ports import Erased, ReportAccounts, ReportsUnavailable
 from bot.store.database import create_engine
+from bot.store.models import AnnouncementRow, DeliveryRow, WebOutboxRow
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
 
 logger = logging.getLogger(__name__)
+_outbox = cast(Table, WebOutboxRow.__table__)
+_deliveries = cast(Table, DeliveryRow.__table__)
+_announcements = cast(Table, AnnouncementRow.__table__)
+# The tracker store's events that carry what was said (the rest are Rasa's bookkeeping).
+_SAID = ("user", "bot")
+
+
+def _missing_table(exc: DBAPIError) -> bool:
+    # Rasa creates its table with the first conversation
+    return "no such table" in str(exc) or "does not exist" in str(exc)
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 class StoredPersonalData:
@@ -73,10 +93,102 @@ class StoredPersonalData:
                     text("DELETE FROM events WHERE sender_id = :sender"), {"sender": person_id}
                 )
         except DBAPIError as exc:
-            if "no such table" in str(exc) or "does not exist" in str(exc):
+            if _missing_table(exc):
                 return 0  # Rasa has kept no conversation at all yet
             raise
         return int(result.rowcount or 0)
+
+    async def export(self, person_id: str) -> dict[str, object]:
+        """Everything kept about the person (GDPR Art. 15 and 20), store by store."""
+        person = await self._people.get(person_id)
+        record: dict[str, object] | None = None
+        if person is not None:
+            record = {
+                "id": person.id,
+                "channel": person.channel,
+                "language": person.language,
+                "voice_replies": person.voice_replies,
+                "speech_rate": person.speech_rate,
+                "report_updates": person.report_updates,
+                "offered_choices": [b.title for b in person.last_buttons],
+                "first_seen": _iso(person.created_at),
+                "last_seen": _iso(person.last_seen_at),
+            }
+        subscriptions = (
+            [
+                {"district": s.district, "topic": s.topic}
+                for s in await self._subscriptions.subscriptions(person_id)
+            ]
+            if self._subscriptions
+            else []
+        )
+        reports: list[dict[str, object]] | None = []
+        if self._reports is not None:
+            try:
+                reports = await self._reports.reports(person_id)
+            except ReportsUnavailable:
+                reports = None  # the export says the city data API could not be asked
+        return {
+            "exported_at": datetime.now(UTC).isoformat(),
+            "person": record,
+            "subscriptions": subscriptions,
+            "waiting_messages": await self._waiting(person_id),
+            "announcements_pending": await self._pending(person_id),
+            "reports": reports,
+            "conversation": await self._conversation(person_id),
+        }
+
+    async def _waiting(self, person_id: str) -> list[dict[str, object]]:
+        async with self._people.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(_outbox.c.message, _outbox.c.created_at)
+                    .where(_outbox.c.person_id == person_id)
+                    .order_by(_outbox.c.id)
+                )
+            ).all()
+        return [
+            {"text": (row.message or {}).get("text"), "kept_since": _iso(row.created_at)}
+            for row in rows
+        ]
+
+    async def _pending(self, person_id: str) -> list[dict[str, object]]:
+        query = (
+            select(_announcements.c.text, _deliveries.c.status, _deliveries.c.channel)
+            .join(_announcements, _announcements.c.id == _deliveries.c.announcement_id)
+            .where(_deliveries.c.person_id == person_id, _deliveries.c.status == "pending")
+            .order_by(_deliveries.c.id)
+        )
+        async with self._people.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [{"text": row.text, "channel": row.channel, "status": row.status} for row in rows]
+
+    async def _conversation(self, person_id: str) -> list[dict[str, object]]:
+        """What was said, in order: the person's messages and the assistant's answers."""
+        if self._tracker is None:
+            return []
+        query = text(
+            "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender ORDER BY id"
+        )
+        try:
+            async with self._tracker.connect() as conn:
+                rows = (await conn.execute(query, {"sender": person_id})).all()
+        except DBAPIError as exc:
+            if _missing_table(exc):
+                return []
+            raise
+        said: list[dict[str, object]] = []
+        for row in rows:
+            if row.type_name not in _SAID:
+                continue
+            data: dict[str, Any] = json.loads(row.data or "{}")
+            entry: dict[str, object] = {
+                "from": "you" if row.type_name == "user" else "assistant",
+                "at": datetime.fromtimestamp(float(row.timestamp), UTC).isoformat(),
+                "text": data.get("text"),
+            }
+            said.append(entry)
+        return said
 
     async def close(self) -> None:
         """Close the connections to the tracker store."""

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Button, ChannelName, Language
 from bot.core.people import Person
+from bot.store.identity import PeopleIds
 from bot.store.models import (
     AnnouncementDraftRow,
     DeliveryRow,
@@ -66,10 +67,25 @@ def _person(row: Any, *, is_new: bool = False) -> Person:
 
 
 class SqlPersonStore:
-    """Person records in the gateway's database, by opaque id or by channel and platform id."""
+    """Person records in the gateway's database, by opaque id or by channel and platform id.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    With `ids` (the gateway always gives them) platform ids and web chat addresses are stored
+    as keyed hashes; without, as they are (tools and tests that need no key).
+    """
+
+    def __init__(self, engine: AsyncEngine, ids: PeopleIds | None = None) -> None:
         self._engine = engine
+        self._ids = ids
+
+    def _stored(self, channel: ChannelName, platform_id: str, chat_id: str) -> tuple[str, str]:
+        if self._ids is None:
+            return platform_id, chat_id
+        return self._ids.platform(channel, platform_id), self._ids.address(channel, chat_id)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The gateway's database, for the stores kept beside the person records."""
+        return self._engine
 
     async def get(self, person_id: str) -> Person | None:
         """The person with this opaque id, if any."""
@@ -79,6 +95,11 @@ class SqlPersonStore:
 
     async def find(self, channel: ChannelName, platform_id: str) -> Person | None:
         """The person with this platform id on this channel, if any."""
+        found = await self._find_stored(channel, self._stored(channel, platform_id, "")[0])
+        # the caller's id, not its stored hash (staff roles are configured by platform id)
+        return replace(found, platform_id=platform_id) if found else None
+
+    async def _find_stored(self, channel: ChannelName, platform_id: str) -> Person | None:
         async with self._engine.connect() as conn:
             row = (
                 await conn.execute(
@@ -93,6 +114,14 @@ class SqlPersonStore:
         self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
     ) -> Person:
         """Find the person and mark them seen now, or create them with this language."""
+        given = platform_id
+        person = await self._touch(channel, *self._stored(channel, platform_id, chat_id), language)
+        # the caller's id, not its stored hash (staff roles are configured by platform id)
+        return replace(person, platform_id=given)
+
+    async def _touch(
+        self, channel: ChannelName, platform_id: str, chat_id: str, language: Language
+    ) -> Person:
         now = _now()
         async with self._engine.begin() as conn:
             query = select(_people).where(
@@ -130,7 +159,7 @@ class SqlPersonStore:
                 await conn.execute(insert(_people).values(**values))
         except IntegrityError:
             # Another worker created this person a moment ago: use theirs.
-            found = await self.find(channel, platform_id)
+            found = await self._find_stored(channel, platform_id)
             if found is None:
                 raise
             return found

@@ -35,15 +35,23 @@ def _query(params: tuple[Any, ...]) -> list[dict[str, Any]]:
 
 
 def _answers(description: str, *errors: int) -> dict[str, Any]:
+    """The answer and the errors, in the format the path asks for (`.json` or `.xml`).
+
+    Every Open311 path can answer 400 (an unknown or bad parameter) and 404 (an unknown format,
+    or nothing under that id).
+    """
     content = {
         "application/json": {"schema": {"type": ["array", "object"]}},
         "text/xml": {"schema": {"type": "string"}},
     }
     body: dict[str, Any] = {"200": {"description": description, "content": content}}
-    for status in errors:
+    for status in sorted({400, 404, *errors}):
         body[str(status)] = {
             "description": "Open311 error list",
-            "content": {"application/json": {"schema": _OPEN311_ERROR}},
+            "content": {
+                "application/json": {"schema": _OPEN311_ERROR},
+                "text/xml": {"schema": {"type": "string"}},
+            },
         }
     return body
 
@@ -60,6 +68,41 @@ def _staff_answers(*errors: int) -> dict[str, Any]:
     return body
 
 
+_VOTE_FORM = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "required": ["api_key", "account_id"],
+                "properties": {
+                    "api_key": {"type": "string", "maxLength": 200},
+                    "account_id": {"type": "string", "minLength": 1, "maxLength": 128},
+                },
+            }
+        }
+    },
+}
+_MEDIA_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["api_key", "media"],
+                "properties": {
+                    "api_key": {"type": "string", "maxLength": 200},
+                    "media": {
+                        "type": "string",
+                        "contentMediaType": "image/*",
+                        "description": "A JPEG, PNG or WebP photo; refused (400) when it does "
+                        "not decode as one.",
+                    },
+                },
+            }
+        }
+    },
+}
 _FORM = {
     "required": True,
     "content": {
@@ -133,6 +176,7 @@ def open311_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Support an open report (api_key, account_id; one vote per account)",
                 "parameters": [_PATH_ID, _FMT],
+                "requestBody": _VOTE_FORM,
                 "responses": {**_answers("Counted", 400, 403, 404), "201": {"description": "New"}},
             }
         },
@@ -151,6 +195,7 @@ def open311_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Upload a photo (multipart `media`, `api_key`); attach it with media_id",
                 "parameters": [_FMT],
+                "requestBody": _MEDIA_FORM,
                 "responses": {**_answers("Stored", 400, 403, 413), "201": {"description": "New"}},
             }
         },
@@ -204,12 +249,27 @@ def open311_paths() -> dict[str, Any]:
                         }
                     },
                 },
-                "responses": _staff_answers(400, 401, 404, 409),
+                "responses": _staff_answers(400, 401, 404, 409, 413),
             }
         },
         "/staff/accounts/{account_id}/forget": {
             "post": {
                 "summary": "Staff: unlink a person from their reports and votes (erasure request)",
+                "security": _STAFF,
+                "parameters": [
+                    {
+                        "name": "account_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "maxLength": 128},
+                    }
+                ],
+                "responses": _staff_answers(400, 401, 404),
+            }
+        },
+        "/staff/accounts/{account_id}/reports": {
+            "get": {
+                "summary": "Staff: a person's reports with their contact data (data export)",
                 "security": _STAFF,
                 "parameters": [
                     {

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiMapping
 
 from cityapi.errors import DB_ERRORS, ApiError, invalid
@@ -406,7 +407,17 @@ async def _read_form(request: web.Request) -> MultiMapping[Any]:
     limit = _body_limit(request)
     if (request.content_length or 0) > limit:
         raise ApiError(413, "payload_too_large", "The request is too large.")
-    return await request.clone(client_max_size=limit).post()
+    return await _parse_form(request, limit)
+
+
+async def _parse_form(request: web.Request, limit: int) -> MultiMapping[Any]:
+    """The posted fields; a body that does not parse as its Content-Type says is a 400."""
+    try:
+        return await request.clone(client_max_size=limit).post()
+    except web.HTTPException:
+        raise
+    except (ValueError, HttpProcessingError):  # no multipart boundary, broken part headers
+        raise invalid("Content-Type", "The body cannot be read as its Content-Type says.") from None
 
 
 async def _photos(request: web.Request, fields: MultiMapping[Any]) -> list[tuple[str, str, int]]:
@@ -544,7 +555,7 @@ async def post_vote(request: web.Request) -> web.Response:
     Query.of(request, ())
     if (request.content_length or 0) > MAX_FORM_BYTES:
         raise ApiError(413, "payload_too_large", "The request is too large.")
-    form = Form(await request.clone(client_max_size=MAX_FORM_BYTES).post())
+    form = Form(await _parse_form(request, MAX_FORM_BYTES))
     _check_key(request, form.text("api_key", 200))
     request_id = _request_id(request)
     account_id = form.text("account_id", 128)
@@ -804,10 +815,27 @@ async def staff_forget_account(request: web.Request) -> web.Response:
     return web.json_response({"reports": unlinked})
 
 
+async def staff_account_reports(request: web.Request) -> web.Response:
+    """GET /staff/accounts/{account_id}/reports: a person's reports, for their data export.
+
+    The reports with the contact data the person gave (GDPR Art. 15), newest first.
+    """
+    _staff(request)
+    Query.of(request, ())
+    account_id = request.match_info["account_id"]
+    if not 1 <= len(account_id) <= 128:
+        raise invalid("account_id", "account_id must be 1 to 128 characters.")
+    f = store.RequestFilter(account_id=account_id, limit=1000)
+    rows = await request.config_dict[DATABASE].read(lambda conn: store.find_requests(conn, f))
+    items = [_staff_view(row, []) for row in rows]
+    return web.json_response({"items": items, "total": len(items)})
+
+
 STAFF_ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/staff/reports", staff_list),
     ("GET", "/staff/reports/{id}", staff_get),
     ("POST", "/staff/reports/{id}/status", staff_change_status),
     ("GET", "/staff/report-changes", staff_changes),
     ("POST", "/staff/accounts/{account_id}/forget", staff_forget_account),
+    ("GET", "/staff/accounts/{account_id}/reports", staff_account_reports),
 )

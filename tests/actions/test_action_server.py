@@ -85,6 +85,7 @@ def test_the_server_registers_every_action_of_the_contract(action_server: str) -
         "action_council_contact",
         "action_council_question_time",
         "action_council_resume",
+        "action_subscription",
     }
 
 

@@ -1,9 +1,13 @@
 import io
+from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text as sql
 
-from bot.app import CHANNELS
+from bot.app import CHANNELS, create_app
+from bot.channels.web.routes import ENGINE
 from bot.settings import GatewaySettings, SettingsError
 
 
@@ -116,3 +120,38 @@ async def test_readiness_fails_while_rasa_is_down_though_the_gateway_is_alive(
     body = await ready.json()
     assert body["checks"] == {"database": True, "assistant": False}
     assert body["error"]["code"] == "not_ready"
+
+
+async def test_readiness_reads_the_table_every_turn_needs_not_just_select_1(
+    tmp_path: Path,
+) -> None:
+    rasa = web.Application()  # a Rasa with its model, answering every message
+    rasa.router.add_get("/status", _rasa_status)
+    rasa.router.add_post("/webhooks/rest/webhook", _rasa_answer)
+    async with TestServer(rasa, host="127.0.0.1") as rasa_server:
+        env = {
+            "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
+            "RASA_URL": str(rasa_server.make_url("")).rstrip("/"),
+        }
+        app = create_app(GatewaySettings.from_env(env), env)
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            chat = await client.post("/api/chat", json={"sender": "web-9", "message": "hallo"})
+            assert chat.status == 200
+            ready = await client.get("/readyz")
+            assert ready.status == 200
+            assert (await ready.json())["checks"] == {"database": True, "assistant": True}
+            async with app[ENGINE].begin() as conn:
+                await conn.execute(sql("DROP TABLE people"))  # an empty database in its place
+            chat = await client.post("/api/chat", json={"sender": "web-9", "message": "hallo"})
+            assert chat.status >= 500  # what citizens get now
+            ready = await client.get("/readyz")
+            assert ready.status == 503
+            assert (await ready.json())["checks"] == {"database": False, "assistant": True}
+
+
+async def _rasa_status(_request: web.Request) -> web.Response:
+    return web.json_response({"model_file": "models/current.tar.gz"})
+
+
+async def _rasa_answer(_request: web.Request) -> web.Response:
+    return web.json_response([{"recipient_id": "web-9", "text": "Moin!"}])

@@ -31,3 +31,8 @@ def test_clear_sentences_are_recognised(guesser: LanguageGuesser, text: str, exp
 @pytest.mark.parametrize("text", ["hallo", "yes please", "danke schön", "Warnemünde", "ok"])
 def test_short_messages_keep_the_remembered_language(guesser: LanguageGuesser, text: str) -> None:
     assert guesser.detect(text) is None
+
+
+@pytest.mark.parametrize("text", ["Hello!", "good morning", "Thank you.", "Hi there"])
+def test_a_short_english_greeting_or_thanks_is_english(guesser: LanguageGuesser, text: str) -> None:
+    assert guesser.detect(text) == "en"

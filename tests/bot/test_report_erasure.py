@@ -89,3 +89,36 @@ async def test_the_answer_to_delete_names_the_unlinked_reports() -> None:
     await core.handle(msg)
     later = await core.handle(replace(msg, text="1"))
     assert "später noch einmal /delete" in later.messages[0].text
+
+
+async def test_the_export_holds_the_person_s_reports_with_their_contact_data(
+    cityapi: TestClient, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'gateway.sqlite3'}"
+    migrate(url)
+    engine = create_engine(url)
+    people = SqlPersonStore(engine)
+    person = await people.touch("telegram", "4242", "4242", "de")
+    other = await people.touch("telegram", "4343", "4343", "de")
+    mine = await _file(cityapi, person.id)
+    await _file(cityapi, other.id)
+    async with aiohttp.ClientSession() as session:
+        accounts = CityReportAccounts(session, str(cityapi.make_url("/")), STAFF_TOKEN)
+        data = await StoredPersonalData(people, WebOutbox(engine), None, reports=accounts).export(
+            person.id
+        )
+        away = CityReportAccounts(session, "http://127.0.0.1:9", STAFF_TOKEN)
+        without = await StoredPersonalData(people, WebOutbox(engine), None, reports=away).export(
+            person.id
+        )
+    reports = data["reports"]
+    assert isinstance(reports, list)
+    assert [str(r["id"]) for r in reports] == [mine]  # only their own
+    assert reports[0]["contact"]["email"] == "lisa@example.org"
+    record = data["person"]
+    assert isinstance(record, dict)
+    assert (record["id"], record["channel"]) == (person.id, "telegram")
+    assert without["reports"] is None  # said in the answer: ask again later
+    resp = await cityapi.get(f"/staff/accounts/{person.id}/reports")
+    assert resp.status == 401  # staff only
+    await engine.dispose()

@@ -8,7 +8,7 @@ import json
 
 from aiohttp.test_utils import TestClient
 
-from bot.app import OUTBOUND
+from bot.app import OUTBOUND, PEOPLE_IDS
 from bot.channels.web.routes import ENGINE
 from bot.core.messages import Button, Delivered, OutgoingMessage, Recipient, RecipientGone
 from bot.store.people import SqlPersonStore
@@ -22,9 +22,10 @@ async def web_person(client: TestClient, sender: str) -> Recipient:
     """A person who used the web chat once (the assistant is down: the record exists anyway)."""
     await client.post("/api/chat", json={"sender": sender, "message": "hallo", "lang": "en"})
     assert client.app is not None
-    person = await SqlPersonStore(client.app[ENGINE]).find("web", sender)
+    person = await SqlPersonStore(client.app[ENGINE], client.app[PEOPLE_IDS]).find("web", sender)
     assert person is not None
-    return Recipient(person.id, "web", sender, person.language)
+    assert person.chat_id != sender  # the address is stored as a keyed hash
+    return Recipient(person.id, "web", person.chat_id, person.language)
 
 
 async def test_a_message_waits_for_the_next_visit_and_is_shown_once(client: TestClient) -> None:
@@ -57,12 +58,12 @@ async def test_an_open_event_stream_gets_the_message_pushed_at_once(client: Test
     stream.close()
     # written to the connection is not yet shown: it stays until the page says it showed it
     outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
-    assert [m["text"] for _, m in await outbox.waiting("web-here")] == [NEWS.text]
+    assert [m["text"] for _, m in await outbox.waiting(recipient.address)] == [NEWS.text]
     shown = await client.post(
         "/api/chat/messages/received", json={"sender": "web-here", "upto": int(event_id)}
     )
     assert shown.status == 200
-    assert await outbox.waiting("web-here") == []
+    assert await outbox.waiting(recipient.address) == []
 
 
 async def test_a_push_lost_with_the_connection_comes_again_and_is_not_lost(
@@ -86,7 +87,7 @@ async def test_a_push_lost_with_the_connection_comes_again_and_is_not_lost(
     await asyncio.sleep(0.1)
     seen.close()
     outbox = client.app[OUTBOUND]["web"].outbox  # type: ignore[attr-defined]
-    assert await outbox.waiting("web-flaky") == []
+    assert await outbox.waiting(recipient.address) == []
 
 
 async def test_send_to_a_person_whose_data_was_deleted_says_they_are_gone(
@@ -94,7 +95,9 @@ async def test_send_to_a_person_whose_data_was_deleted_says_they_are_gone(
 ) -> None:
     assert client.app is not None
     recipient = await web_person(client, "web-gone")
-    assert await SqlPersonStore(client.app[ENGINE]).delete(recipient.person_id)
+    assert await SqlPersonStore(client.app[ENGINE], client.app[PEOPLE_IDS]).delete(
+        recipient.person_id
+    )
     assert await client.app[OUTBOUND]["web"].send(recipient, NEWS) == RecipientGone("not_found")
     bad = await client.get("/api/chat/messages", params={"sender": "no spaces"})
     assert bad.status == 400

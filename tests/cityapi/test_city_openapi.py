@@ -35,6 +35,7 @@ def _concrete(path: str) -> str:
         ("{fmt}", "json"),
         ("{code}", "barrier-lift"),
         ("{name}", "x"),
+        ("{account_id}", "a-person"),
     ):
         path = path.replace(name, value)
     return path.replace("{token}", "00000000-0000-0000-0000-000000000000")

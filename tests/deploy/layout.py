@@ -25,6 +25,7 @@ from tests.stack import (
     RASA_START_TIMEOUT_S,
     ROOT,
     SERVICE_START_TIMEOUT_S,
+    TEST_PEOPLE_ID_KEY,
     Service,
     _script_output,
     free_port,
@@ -165,7 +166,8 @@ class Layout:
                       f"/status?token={self.token}")  # fmt: skip
         for index, port in enumerate(ports["gateway"], 1):
             self._add("gateway", index, port, [self.app_python, "-m", "bot"],
-                      {**gateway_env, "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
+                      {**gateway_env, "PEOPLE_ID_KEY": TEST_PEOPLE_ID_KEY,
+                       "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
                        "GATEWAY_DATABASE_URL": self.database_url("gateway"),
                        "RASA_URL": self.url("rasa"), "RASA_TOKEN": self.token,
                        "RASA_TRACKER_STORE_URL": self.database_url("rasa")},

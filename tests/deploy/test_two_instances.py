@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.deploy.layout import Layout
-from tests.stack import http_json
+from tests.stack import TEST_PEOPLE_IDS, http_json
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,8 @@ def _person(layout: Layout, platform_id: str) -> str:
 
     with psycopg.connect(layout.database_url("gateway")) as conn:
         row = conn.execute(
-            "SELECT id FROM people WHERE channel = 'web' AND platform_id = %s", (platform_id,)
+            "SELECT id FROM people WHERE channel = 'web' AND platform_id = %s",
+            (TEST_PEOPLE_IDS.platform("web", platform_id),),
         ).fetchone()
     assert row is not None
     return str(row[0])

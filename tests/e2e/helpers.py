@@ -16,7 +16,7 @@ from tests.stack import ROOT, Stack, http_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A message the model cannot place (nlu/tests/test_stories.yml pins it to nlu_fallback).
-AMBIGUOUS = "keine ahnung"
+AMBIGUOUS = "was nun"
 
 
 def new_sender() -> str:

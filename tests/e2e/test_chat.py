@@ -179,3 +179,13 @@ def test_voice_command_turns_spoken_answers_on_and_off(stack: Stack) -> None:
     status, body = stack.chat(sender, "hallo")
     assert status == 200, body
     assert not any("audio" in m for m in body["messages"])
+
+
+def test_a_short_english_greeting_is_answered_in_english(stack: Stack) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "Hello!")
+    assert status == 200, body
+    assert language_of_answer(answer_text(body)) == "en", body
+    status, body = stack.chat(new_sender(), "Moin!")
+    assert status == 200, body
+    assert language_of_answer(answer_text(body)) == "de", body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -154,3 +155,32 @@ def test_at_200_percent_zoom_the_page_reflows_without_horizontal_scrolling(
         assert widths[0] <= widths[1], widths
     finally:
         context.close()
+
+
+def test_the_privacy_link_shows_the_notice_and_the_export_downloads_the_persons_data(
+    page: Page,
+) -> None:
+    page.get_by_role("textbox", name="Ihre Nachricht").fill("Wo ist ein Spielplatz in Warnemünde?")
+    page.keyboard.press("Enter")
+    log = page.get_by_role("log")
+    expect(log.locator(".bot").first).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#busy")).to_be_hidden(timeout=ANSWER_TIMEOUT_MS)
+
+    _tab_to(page, "#privacy")
+    page.keyboard.press("Enter")
+    expect(log).to_contain_text(
+        "Datenschutz: Das speichere ich über Sie", timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(log).to_contain_text("30 Tage nach Ihrer letzten Nachricht")
+    log.get_by_role("button", name="Meine Daten als Datei").click()
+    link = log.get_by_role("link", name="Datei herunterladen:")
+    expect(link).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename.startswith("smile-city-rostock-meine-daten-")
+    path = download.path()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    said = [e["text"] for e in data["conversation"] if e["from"] == "you"]
+    assert said == ["Wo ist ein Spielplatz in Warnemünde?"], data["conversation"]
+    assert data["person"]["channel"] == "web"

@@ -13,6 +13,7 @@ from typing import Any
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DownloadResponse,
     LoginResponse,
     MatrixRoom,
     MegolmEvent,
@@ -21,6 +22,7 @@ from nio import (
     RoomSendResponse,
     RoomVisibility,
 )
+from nio.crypto.attachments import decrypt_attachment
 
 from tests.matrix.synapse import RegisteredUser
 
@@ -164,3 +166,15 @@ async def eventually(condition: Callable[[], bool], within: float = 60) -> None:
             if condition():
                 return
             await asyncio.sleep(0.2)
+
+
+async def downloaded(person: Person, content: dict[str, Any]) -> bytes:
+    """The bytes of an attachment (m.audio, m.file) as the citizen sees it (decrypted)."""
+    encrypted = content.get("file")
+    resp = await person.client.download(mxc=(encrypted or content)["url"])
+    assert isinstance(resp, DownloadResponse), resp
+    assert isinstance(resp.body, bytes), resp
+    if encrypted is None:
+        return resp.body
+    key, sha256, iv = encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
+    return bytes(decrypt_attachment(resp.body, key, sha256, iv))

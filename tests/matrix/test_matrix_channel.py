@@ -271,6 +271,35 @@ async def test_voice_note_and_photo_reach_the_core_decrypted(
     assert image.data == photo
 
 
+async def test_an_attachment_larger_than_its_sender_declared_is_not_read_past_the_limit(
+    register: RegisterUser,
+    start_bot: StartBot,
+    start_person: StartPerson,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("bot.channels.matrix.send.MAX_MEDIA_BYTES", 4096, raising=False)
+    bot_user, citizen = await register("bot"), await register("citizen")
+    handler = EchoHandler()
+    await start_bot(bot_user, handler)
+    person = await start_person(citizen)
+    room = await person.open_chat(bot_user.user_id, encrypted=True)
+    for size in (5000, 4000):  # the first is over the limit, though it says 100 bytes
+        photo = b"\x89PNG\r\n\x1a\n" + bytes(size - 8)
+        upload, keys = await person.client.upload(
+            io.BytesIO(photo), content_type="image/png", encrypt=True, filesize=len(photo)
+        )
+        assert isinstance(upload, UploadResponse)
+        assert keys is not None
+        info = {"mimetype": "image/png", "size": 100}
+        await person.send(
+            room,
+            {"msgtype": "m.image", "body": "photo", "info": info,
+             "file": {**keys, "url": upload.content_uri}},
+        )  # fmt: skip
+    assert await person.answers(room, 2) == ["Abgelehnt: too_large", "Bild: 4000 Bytes"]
+    assert handler.messages[0].image is None
+
+
 async def test_invites_from_other_servers_are_declined(
     register: RegisterUser, start_bot: StartBot, start_person: StartPerson
 ) -> None:

@@ -4,6 +4,7 @@ channel switched on by its MATRIX_* environment), real Rasa, actions, city data 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from bot.core import texts
 from bot.core.messages import Button, OutgoingMessage
 from tests.e2e.helpers import language_of_answer
 from tests.matrix.conftest import RegisterUser, StartPerson
-from tests.matrix.person import Person, eventually
+from tests.matrix.person import Person, downloaded, eventually
 from tests.matrix.synapse import RegisteredUser, Synapse
 from tests.stack import Service, Stack, http_json
 
@@ -229,4 +230,85 @@ async def test_a_barrier_report_is_corrected_by_location_and_filed_in_an_encrypt
     assert status == 200, found
     assert found[0]["service_code"] == "barrier-tactile"
     assert abs(found[0]["lat"] - float(NEAR.split(",")[0])) < 1e-4  # the corrected place
+    assert person.undecryptable == 0
+
+
+async def test_news_from_a_district_asked_for_in_an_encrypted_chat_is_subscribed_on_the_yes(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+
+    (asked,) = await turn(person, room, "Nachrichten aus Lütten Klein, bitte", 1)
+    assert asked.startswith("Möchten Sie Nachrichten der Stadt bekommen: alle Themen aus Lütten"), (
+        asked
+    )
+    assert "\n1. Ja" in asked, asked  # the choices as a numbered list
+    (done,) = await turn(person, room, "1", 1)
+    assert done.startswith("Erledigt. Sie bekommen jetzt Nachrichten: alle Themen aus Lütten"), done
+    (listed,) = await turn(person, room, "Welche Abos habe ich?", 1)
+    assert "Sie haben abonniert: alle Themen aus Lütten Klein" in listed, listed
+
+
+async def test_privacy_notice_and_the_data_export_as_an_encrypted_file(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+    await person.ask(room, "Wo ist die nächste öffentliche Toilette?")
+    await settled(person, room)
+
+    told = await person.ask(room, "/datenschutz")
+    assert told.startswith("Datenschutz: Das speichere ich über Sie"), told
+    assert "30 Tage nach Ihrer letzten Nachricht" in told
+    await settled(person, room)
+    before = len(person.received[room])
+    await person.say(room, "1")  # the first offered choice: my data as a file
+    await eventually(lambda: any(c.get("msgtype") == "m.file"
+                                 for c in person.received[room][before:]), 60)  # fmt: skip
+    (sent,) = [c for c in person.received[room][before:] if c.get("msgtype") == "m.file"]
+    assert "file" in sent  # encrypted in an encrypted room
+    assert "url" not in sent
+    assert sent["body"].startswith("smile-city-rostock-meine-daten-")
+    data = json.loads(await downloaded(person, sent))
+    said = [e["text"] for e in data["conversation"] if e["from"] == "you"]
+    assert said == ["Wo ist die nächste öffentliche Toilette?"], data["conversation"]
+    assert data["person"]["channel"] == "matrix"
+    assert person.undecryptable == 0
+
+
+async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+    await person.ask(room, "Welche Spielplätze gibt es in Warnemünde?")
+    await settled(person, room)
+    await asyncio.to_thread(stack.restart_rasa)
+    # the follow-up names only a district: Rasa read the conversation back from its tracker store
+    before = len(person.received[room])
+    await person.say(room, "und in der Südstadt?")
+    names = {p["name"] for p in places(stack, type="playground", district="Südstadt", limit=100)}
+    await eventually(
+        lambda: any(n in str(c.get("body")) for n in names for c in person.received[room][before:]),
+        120,
+    )
     assert person.undecryptable == 0

@@ -233,6 +233,22 @@ def test_settings_from_environment() -> None:
     assert "secret-pw" not in repr(settings)
 
 
+def test_without_an_allow_list_only_the_bots_own_server_may_invite() -> None:
+    env = {
+        "MATRIX_HOMESERVER": "https://matrix.rostock.de",
+        "MATRIX_USER_ID": "@smilecity:rostock.de",
+        "MATRIX_PASSWORD": "secret-pw",
+    }
+    own = MatrixSettings.configured(env)
+    assert own is not None
+    assert own.allows_server("rostock.de")
+    assert own.allows_server("Rostock.DE")
+    assert not own.allows_server("matrix.org")
+    everyone = MatrixSettings.configured({**env, "MATRIX_ALLOWED_SERVERS": "*"})
+    assert everyone is not None
+    assert everyone.allows_server("matrix.org")
+
+
 @pytest.mark.parametrize(
     "env",
     [

@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from nio import DownloadResponse, UploadResponse
-from nio.crypto.attachments import decrypt_attachment
+from nio import UploadResponse
 
 from bot.core import texts
 from tests.matrix.conftest import StartPerson
-from tests.matrix.person import Person, eventually
+from tests.matrix.person import Person, downloaded, eventually
 from tests.matrix.synapse import RegisteredUser, Synapse
 from tests.stack import Service, Stack
 from tests.voice.audio_fixtures import KOREAN_WHERE_IS_THE_TOILET, spoken_ogg
@@ -88,18 +87,6 @@ async def spoken_turn(person: Person, room: str) -> tuple[list[str], list[dict[s
 
     await eventually(done, within=120)
     return split()
-
-
-async def downloaded(person: Person, content: dict[str, Any]) -> bytes:
-    """The bytes of an m.audio attachment as the citizen's client gets them (decrypted)."""
-    encrypted = content.get("file")
-    resp = await person.client.download(mxc=(encrypted or content)["url"])
-    assert isinstance(resp, DownloadResponse), resp
-    assert isinstance(resp.body, bytes), resp
-    if encrypted is None:
-        return resp.body
-    key, sha256, iv = encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
-    return bytes(decrypt_attachment(resp.body, key, sha256, iv))
 
 
 async def assert_spoken_answers(person: Person, spoken: list[dict[str, Any]]) -> None:

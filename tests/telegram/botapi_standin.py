@@ -40,9 +40,9 @@ _JSON_FIELDS = {
 _INT_FIELDS = {"chat_id", "offset", "timeout", "limit", "message_id", "duration", "max_connections"}
 # The Bot API's description of its 403 to a bot that a person blocked.
 BLOCKED = "Forbidden: bot was blocked by the user"
-_SENDING = {"sendmessage", "sendvoice", "sendphoto", "sendchataction"}
+_SENDING = {"sendmessage", "sendvoice", "sendphoto", "senddocument", "sendchataction"}
 # Methods that send a message and count against Telegram's limits (a chat action does not).
-_MESSAGES = {"sendmessage", "sendvoice", "sendphoto"}
+_MESSAGES = {"sendmessage", "sendvoice", "sendphoto", "senddocument"}
 
 
 class TokenBucket:
@@ -99,6 +99,7 @@ class BotApiStandIn:
         self.webhook: dict[str, Any] | None = None
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
+        self.documents: list[tuple[int, bytes]] = []  # (chat id, file) sent with sendDocument
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._chats: dict[int, dict[str, Any]] = {}
@@ -381,6 +382,15 @@ class BotApiStandIn:
         size = len(voice) if isinstance(voice, bytes) else 0
         voice_info = {"file_id": "sent-voice", "file_unique_id": "sv", "duration": 1}
         return self._message(chat, voice={**voice_info, "file_size": size})
+
+    async def _api_senddocument(self, params: dict[str, Any]) -> object:
+        chat = self._chat(params)
+        document = params.get("document")
+        if not isinstance(document, bytes) or not document:
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        self.documents.append((int(params["chat_id"]), document))
+        info = {"file_id": "sent-document", "file_unique_id": "sd", "file_size": len(document)}
+        return self._message(chat, document=info)
 
     def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params.get("chat_id")

@@ -15,6 +15,7 @@ from bot.core.messages import (
     Audio,
     Button,
     Delivered,
+    Document,
     IncomingMessage,
     OutgoingMessage,
     Recipient,
@@ -60,7 +61,8 @@ async def test_start_publishes_the_command_menu_in_german_and_english(
     await start_channel(echo)
     english = [c["command"] for c in standin.commands[("default", "en")]]
     assert english == [
-        "start", "help", "language", "voice", "privacy", "subscribe", "subscriptions", "unsubscribe"
+        "start", "help", "language", "voice", "privacy", "export", "delete", "subscribe",
+        "subscriptions", "unsubscribe"
     ]  # fmt: skip
     assert standin.commands[("default", "en")][1]["description"] == "What I can do"
     assert standin.commands[("default", "de")][1]["description"] == "Was ich kann"
@@ -325,9 +327,28 @@ async def test_the_channels_own_texts_follow_the_language_of_the_cores_turn(
     await start_channel(switch)
     standin.push(text_update("can you speak english", sender=user(CHAT, "de")))
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 1)
-    standin.push(text_update("/privacy", sender=user(CHAT, "de")))
+    standin.push(text_update("/help", sender=user(CHAT, "de")))
     await standin.wait_for(lambda: len(standin.texts(CHAT)) == 2)
-    assert standin.texts(CHAT)[1].startswith("Privacy: I store")
+    assert standin.texts(CHAT)[1].startswith("I help with questions about Rostock")
+
+
+async def test_a_data_export_arrives_as_a_document_after_its_text(
+    standin: BotApiStandIn, start_channel: StartChannel
+) -> None:
+    exported = b'{"person": {"language": "de"}}'
+
+    async def export(message: IncomingMessage) -> Turn:
+        assert message.text == "/export"  # the core's command, passed on as text
+        document = Document(exported, "smile-city-rostock-meine-daten-2026-12-03.json")
+        return turn(OutgoingMessage("Hier sind Ihre Daten.", document=document))
+
+    await start_channel(export)
+    standin.push(text_update("/export"))
+    await standin.wait_for(lambda: bool(standin.documents))
+    assert standin.documents == [(CHAT, exported)]
+    (sent,) = standin.sent(CHAT, "sendDocument")
+    assert standin.texts(CHAT) == ["Hier sind Ihre Daten."]
+    assert standin.sent(CHAT)[0].at <= sent.at
 
 
 async def test_send_delivers_a_message_the_city_writes_first(

@@ -110,10 +110,11 @@ async def test_a_language_switch_by_the_assistant_is_followed_by_the_channels_ow
     await asyncio.sleep(1)  # the rule's confirmation may follow the action's answer
     seen = len(api.texts(910_004))
     assert language_of_answer("\n".join(api.texts(910_004))) == "en", api.texts(910_004)
-    # /privacy is the channel's own text: it follows the language the core decided.
+    # /privacy is the core's notice, in the language the core decided.
     api.push(text_update("/privacy", sender=person))
-    answer = await answers_after(api, 910_004, seen, "Privacy: I store")
-    assert answer.startswith("Privacy: I store"), answer
+    answer = await answers_after(api, 910_004, seen, "Privacy: this is what I keep")
+    assert answer.startswith("Privacy: this is what I keep"), answer
+    assert "30 days after your last message" in answer
 
 
 async def test_a_refusal_by_the_core_is_rendered_in_the_persons_language(
@@ -153,6 +154,27 @@ async def test_a_barrier_is_reported_on_telegram_with_a_photo_and_filed(
     report = city(stack, f"/open311/v2/requests/{number}.json", extensions="true")[0]
     assert report["service_code"] == "barrier-step"
     assert len(report["extended_attributes"]["media_urls"]) == 1
+
+
+async def test_an_english_speaker_subscribes_in_plain_words_and_taps_yes(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    chat = 910_007
+    person = user(chat, "en")
+    api.push(text_update("Keep me posted about events in Warnemünde, please", sender=person))
+    asked = await answers_after(api, chat, 0, "Would you like to get news from the city")
+    assert "events for Warnemünde" in asked, asked
+    question = next(c for c in reversed(api.sent(chat)) if "reply_markup" in c.params)
+    buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["Yes", "No"]
+    seen = len(api.texts(chat))
+    api.push(callback_update(buttons[0]["callback_data"], question.result, person))
+    done = await answers_after(api, chat, seen, "Done. You will now get news")
+    assert "events for Warnemünde" in done, done
+    seen = len(api.texts(chat))
+    api.push(text_update("What am I subscribed to?", sender=person))
+    listed = await answers_after(api, chat, seen, "Your subscriptions:")
+    assert "events for Warnemünde" in listed, listed
 
 
 async def test_webhook_mode_in_the_gateway_checks_the_secret(
@@ -198,3 +220,20 @@ def post_json(url: str, body: object, headers: dict[str, str]) -> tuple[int, obj
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"null")
+
+
+async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    person = user(910_009, "de")
+    api.push(text_update("Welche Spielplätze gibt es in Warnemünde?", sender=person))
+    warnemuende = city(stack, "/places", type="playground", district="Warnemünde", limit=100)
+    await answers_after(api, 910_009, 0, warnemuende["items"][0]["name"][:12])
+    await asyncio.to_thread(stack.restart_rasa)
+    # the follow-up names only a district: Rasa read the conversation back from its tracker store
+    seen = len(api.texts(910_009))
+    api.push(text_update("und in der Südstadt?", sender=person))
+    suedstadt = city(stack, "/places", type="playground", district="Südstadt", limit=100)["items"]
+    await api.wait_for(
+        lambda: any(p["name"] in t for p in suedstadt for t in api.texts(910_009)[seen:]), 120
+    )

@@ -69,7 +69,7 @@ def test_special_characters_arrive_unchanged() -> None:
 
 
 def test_commands_are_answered_by_the_channel() -> None:
-    for name in ("start", "help", "language", "privacy"):
+    for name in ("start", "help", "language"):
         action = convert(text_update(f"/{name}"))
         assert isinstance(action, Local)
         assert action.key == name
@@ -82,6 +82,13 @@ def test_voice_commands_go_to_the_core_as_text() -> None:
     action = convert(text_update("/voice an"))
     assert isinstance(action, ToCore)
     assert action.message.text == "/voice an"
+
+
+@pytest.mark.parametrize("text", ["/privacy", "/datenschutz", "/export", "/delete"])
+def test_privacy_commands_go_to_the_core_as_text(text: str) -> None:
+    action = convert(text_update(text))
+    assert isinstance(action, ToCore)
+    assert action.message.text == text
 
 
 @pytest.mark.parametrize(
@@ -210,3 +217,12 @@ def test_button_tap_becomes_the_payload_or_the_title_when_forgotten() -> None:
     )
     assert isinstance(unknown, Local)
     assert unknown.key == "button_expired"
+
+
+def test_a_tapped_button_brings_its_title_along_for_the_core() -> None:
+    sent = text_message("Welche?", sender={"id": BOT_ID, "is_bot": True, "first_name": "B"})
+    payload = '/ask_place{"place_type": "toilet"}'
+    sent["reply_markup"] = {"inline_keyboard": [[{"text": "Toiletten", "callback_data": payload}]]}
+    tapped = convert_callback(parse(callback_update(payload, sent)).callback_query, lambda d: d)
+    assert isinstance(tapped, ToCore)
+    assert (tapped.message.payload, tapped.message.text) == (payload, "Toiletten")

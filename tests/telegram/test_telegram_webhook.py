@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -9,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.telegram import build
+from bot.core.messages import IncomingMessage, Turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.conftest import channel_env, echo
 from tests.telegram.helpers import text_update
@@ -86,3 +88,45 @@ async def test_a_body_that_is_not_an_update_gets_a_json_error(
     response = await gateway.post("/telegram/webhook", data=body, headers={HEADER: SECRET})
     assert response.status == 400
     assert (await response.json())["error"]["code"] == "invalid_update"
+
+
+async def test_an_update_telegram_sends_again_is_answered_once(standin: BotApiStandIn) -> None:
+    """Telegram repeats an update whose acknowledgement came after its timeout, also while the
+    first delivery is still being answered: the repeat is acknowledged, not answered again."""
+    handled: list[str] = []
+
+    async def slow_echo(message: IncomingMessage) -> Turn:
+        handled.append(message.text or "")
+        await asyncio.sleep(0.5)  # a turn that outlasts the repeat's arrival
+        return await echo(message)
+
+    web_app = web.Application()
+    env = channel_env(
+        standin,
+        TELEGRAM_MODE="webhook",
+        TELEGRAM_WEBHOOK_URL="https://assistent.rostock.example/telegram/webhook",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+    )
+    channel = build(env, slow_echo, web_app)
+    assert channel is not None
+    async with TestClient(TestServer(web_app, host="127.0.0.1")) as client:
+        await channel.start()
+        try:
+            update = text_update("Toiletten in der KTV")
+            standin.learn_chats(update)
+
+            async def deliver() -> int:
+                response = await client.post(
+                    "/telegram/webhook", json=update, headers={HEADER: SECRET}
+                )
+                return response.status
+
+            first = asyncio.create_task(deliver())
+            await asyncio.sleep(0.1)
+            repeat = await deliver()  # while the first is being answered
+            assert (await first, repeat) == (200, 200)
+            assert await deliver() == 200  # once more, after it was answered
+            assert handled == ["Toiletten in der KTV"]
+            assert standin.texts(4242) == ["echo: Toiletten in der KTV"]
+        finally:
+            await channel.stop()

@@ -52,5 +52,14 @@ def voice_gateway(stack: Stack) -> Service:
             "VOSK_MODEL_DE": str(korean_model()),
             "VOSK_MODEL_EN": "/nonexistent/vosk-model-en",
             "CITYAPI_URL": stack.cityapi_url,
+            # its own temporary folder, so a test can see that no audio is left there
+            "TMPDIR": str(voice_tmpdir(stack)),
         }
     )
+
+
+def voice_tmpdir(stack: Stack) -> Path:
+    """The temporary folder of the voice gateway (made on first use)."""
+    folder = stack.workdir / "voice-gateway-tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

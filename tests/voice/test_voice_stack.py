@@ -12,7 +12,8 @@ from bot.core import texts
 from bot.voice.city_names import fetch_city_names
 from bot.voice.vocabulary import street_of
 from tests.stack import Service, Stack, http_json
-from tests.voice.audio_fixtures import probe, silent_ogg, spoken_ogg, spoken_webm
+from tests.voice.audio_fixtures import probe, silent_ogg, spoken_m4a, spoken_ogg, spoken_webm
+from tests.voice.conftest import voice_tmpdir
 
 
 def send_voice(gateway: Service, sender: str, audio: bytes, mime: str) -> tuple[int, Any]:
@@ -99,3 +100,21 @@ def test_city_vocabulary_holds_the_districts_streets_and_places_of_the_api(stack
         assert place["name"] in names
         street = street_of(place["address"] or "")
         assert street is None or street in names
+
+
+def test_no_voice_note_is_kept_after_it_was_answered(voice_gateway: Service, stack: Stack) -> None:
+    notes = [
+        (spoken_m4a("Wo ist die Stadtbibliothek?", "de"), "audio/mp4"),  # decoded from a file
+        (spoken_webm("Wo ist ein Spielplatz in Warnemünde?", "de"), "audio/webm"),
+    ]
+    for index, (note, mime) in enumerate(notes):
+        status, body = send_voice(voice_gateway, f"voice-web-kept-{index}", note, mime)
+        assert status == 200, body
+        assert body["messages"][0]["text"].startswith(texts.text("understood", "de", text=""))
+    assert list(voice_tmpdir(stack).iterdir()) == []  # no temporary file is left
+    # and no file of the stack (databases, Rasa's tracker store, logs) holds any of the audio
+    pieces = [note[len(note) // 2 : len(note) // 2 + 48] for note, _ in notes]
+    for path in stack.workdir.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(piece in data for piece in pieces), path

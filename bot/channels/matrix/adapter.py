@@ -13,6 +13,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -355,8 +356,11 @@ class MatrixChannel:
                 message = await self.messenger.with_media(message, conversion.media)
             except MatrixError as exc:
                 log.warning("matrix: media of %s not loaded (%s)", event_id, exc.code)
-                await self._say(room, "media_failed", event_id)
-                return
+                if exc.code != "media-too-large":
+                    await self._say(room, "media_failed", event_id)
+                    return
+                # larger than its sender said: the core refuses it like a declared large one
+                message = replace(message, unusable="too_large")
         await self._typing(room.room_id, True)
         try:
             turn = await self._handler(message)

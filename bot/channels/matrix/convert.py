@@ -270,3 +270,21 @@ def audio_content(
     else:
         content["url"] = mxc_url
     return content
+
+
+def file_content(
+    mxc_url: str, filename: str, mime_type: str, size: int, file: dict[str, Any] | None
+) -> dict[str, Any]:
+    """An m.file content (a person's data export); `file` holds the key info in encrypted rooms."""
+    content: dict[str, Any] = {
+        "msgtype": "m.file",
+        "body": filename,
+        "filename": filename,
+        "info": {"mimetype": mime_type, "size": size},
+        "m.mentions": {},
+    }
+    if file is not None:
+        content["file"] = {**file, "url": mxc_url}
+    else:
+        content["url"] = mxc_url
+    return content

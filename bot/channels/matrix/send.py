@@ -9,20 +9,28 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Final
+from urllib.parse import urlparse
 
-from nio import AsyncClient, DownloadResponse, MatrixRoom, RoomSendResponse, UploadResponse
+import aiohttp
+from nio import Api, AsyncClient, MatrixRoom, RoomSendResponse, UploadResponse
 from nio.crypto import decrypt_attachment
 from nio.exceptions import EncryptionError, LocalProtocolError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
-from bot.channels.matrix.convert import MediaRef, audio_content, to_content
-from bot.channels.matrix.limits import MAX_BACKOFF_S, OUTBOUND_RETRY_S
+from bot.channels.matrix.convert import MediaRef, audio_content, file_content, to_content
+from bot.channels.matrix.limits import (
+    DOWNLOAD_TIMEOUT_S,
+    MAX_BACKOFF_S,
+    MAX_MEDIA_BYTES,
+    OUTBOUND_RETRY_S,
+)
 from bot.channels.matrix.settings import MatrixError
 from bot.channels.matrix.state import ChannelState
 from bot.core.messages import (
     Audio,
     Delivered,
     DeliveryResult,
+    Document,
     Image,
     IncomingMessage,
     OutgoingMessage,
@@ -85,6 +93,9 @@ class MatrixMessenger:
             if answer.audio is not None:
                 content = await self._upload_audio(room, answer.audio)
                 sent = await self._send_content(room, content, f"{key}:{index}:audio")
+            if answer.document is not None:
+                content = await self._upload_document(room, answer.document)
+                sent = await self._send_content(room, content, f"{key}:{index}:file")
         return sent
 
     async def deliver_to(self, room_id: str, message: OutgoingMessage) -> DeliveryResult:
@@ -161,12 +172,24 @@ class MatrixMessenger:
             resp.content_uri, audio.mime_type, len(audio.data), audio.duration_s, keys
         )
 
+    async def _upload_document(self, room: MatrixRoom, document: Document) -> dict[str, Any]:
+        # encrypted rooms get the file encrypted: the homeserver never holds it in clear
+        resp, keys = await self._client.upload(
+            io.BytesIO(document.data),
+            content_type=document.mime_type,
+            filename=document.filename,
+            encrypt=room.encrypted,
+            filesize=len(document.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise MatrixError("upload-failed", str(getattr(resp, "status_code", "")))
+        return file_content(
+            resp.content_uri, document.filename, document.mime_type, len(document.data), keys
+        )
+
     async def with_media(self, message: IncomingMessage, ref: MediaRef) -> IncomingMessage:
         """Download (and decrypt) an attachment and put it into the message."""
-        resp = await self._client.download(mxc=ref.mxc_url)
-        if not isinstance(resp, DownloadResponse) or not isinstance(resp.body, bytes):
-            raise MatrixError("media-failed", str(getattr(resp, "status_code", "no body")))
-        data = resp.body
+        data = await self._download(ref.mxc_url)
         if ref.key is not None and ref.sha256 is not None and ref.iv is not None:
             try:
                 data = decrypt_attachment(data, ref.key, ref.sha256, ref.iv)
@@ -175,3 +198,35 @@ class MatrixMessenger:
         if ref.kind == "audio":
             return replace(message, audio=Audio(data, ref.mime_type, ref.duration_s))
         return replace(message, image=Image(data, ref.mime_type))
+
+    async def _download(self, mxc_url: str) -> bytes:
+        """The attachment's bytes, read up to MAX_MEDIA_BYTES whatever size its sender declared.
+
+        nio's own download reads any body into memory; this one stops at the limit
+        (MatrixError "media-too-large").
+        """
+        url = urlparse(mxc_url)
+        if url.scheme != "mxc" or not url.netloc or not url.path.strip("/"):
+            raise MatrixError("media-failed", "not an mxc:// URL")
+        method, path = Api.download(
+            url.netloc, url.path.strip("/"), access_token=self._client.access_token
+        )
+        try:
+            response = await self._client.send(method, path, timeout=DOWNLOAD_TIMEOUT_S)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise MatrixError("media-failed", type(exc).__name__) from exc
+        try:
+            if response.status != 200:
+                raise MatrixError("media-failed", str(response.status))
+            if (response.content_length or 0) > MAX_MEDIA_BYTES:
+                raise MatrixError("media-too-large", str(response.content_length))
+            data = bytearray()
+            async for chunk in response.content.iter_chunked(64 * 1024):
+                data += chunk
+                if len(data) > MAX_MEDIA_BYTES:
+                    raise MatrixError("media-too-large", f"over {MAX_MEDIA_BYTES} bytes")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise MatrixError("media-failed", type(exc).__name__) from exc
+        finally:
+            response.release()
+        return bytes(data)

@@ -36,7 +36,8 @@ class MatrixSettings(EnvSettings):
     access_token: str | None = Field(None, alias="MATRIX_ACCESS_TOKEN", repr=False)
     device_id: str | None = Field(None, alias="MATRIX_DEVICE_ID")
     store_dir: Path = Field(Path("var/matrix-store"), alias="MATRIX_STORE_DIR")
-    # A comma list in the environment ("rostock.de, matrix.org"); empty: invites from everyone.
+    # A comma list in the environment ("rostock.de, matrix.org"); empty: the bot's own server only;
+    # "*": every server (anyone could then pull the bot into their rooms).
     allowed_servers: Annotated[frozenset[str], NoDecode] = Field(
         frozenset(), alias="MATRIX_ALLOWED_SERVERS"
     )
@@ -72,8 +73,11 @@ class MatrixSettings(EnvSettings):
         return self.user_id.split(":", 1)[1]
 
     def allows_server(self, server_name: str) -> bool:
-        """Whether invites from users of `server_name` are accepted (empty list: all)."""
-        return not self.allowed_servers or server_name.lower() in self.allowed_servers
+        """Whether invites from users of `server_name` are accepted (empty list: own server)."""
+        if "*" in self.allowed_servers:
+            return True
+        allowed = self.allowed_servers or {self.server_name.lower()}
+        return server_name.lower() in allowed
 
     @classmethod
     def configured(cls, env: Mapping[str, str]) -> MatrixSettings | None:

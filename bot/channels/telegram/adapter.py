@@ -8,11 +8,12 @@ import dataclasses
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, BotCommandScopeDefault, ReplyParameters, Update
+from telegram import BotCommand, BotCommandScopeDefault, InputFile, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -62,6 +63,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 # An outbound send while the channel is stopped (starting up, shutting down): try again later.
 NOT_RUNNING_RETRY_S = 10.0
+# Webhook update ids remembered to drop Telegram's repeats (ids only grow; repeats come soon).
+MAX_REMEMBERED_UPDATES = 10_000
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -98,6 +101,9 @@ class TelegramChannel:
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._identity: BotIdentity | None = None
         self._running = False
+        # Webhook updates by id, in flight or handled: Telegram sends an update again when our
+        # acknowledgement came later than its timeout, and that repeat must not be answered twice.
+        self._webhook_updates: OrderedDict[int, asyncio.Future[None]] = OrderedDict()
         base = settings.api_base
         limiter = TelegramRateLimiter(default_inner(), paced=settings.rate_limit)
         builder = (
@@ -223,8 +229,25 @@ class TelegramChannel:
             # PTB's parsers fail in several ways on malformed objects.
             return invalid
         # Acknowledge only after handling: if we crash, Telegram delivers the update again.
-        await self.application.process_update(update)
+        await self._process_once(update)
         return web.json_response({"ok": True})
+
+    async def _process_once(self, update: Update) -> None:
+        """Handle a webhook update unless the same update id is handled or being handled."""
+        earlier = self._webhook_updates.get(update.update_id)
+        if earlier is not None:
+            # a repeat: acknowledge it once the first delivery is handled, without answering again
+            with contextlib.suppress(Exception):
+                await asyncio.shield(earlier)
+            if not earlier.cancelled() and earlier.exception() is None:
+                log.info("telegram update %s came again; answered once", update.update_id)
+                return
+        handling = asyncio.ensure_future(self.application.process_update(update))
+        self._webhook_updates[update.update_id] = handling
+        self._webhook_updates.move_to_end(update.update_id)
+        while len(self._webhook_updates) > MAX_REMEMBERED_UPDATES:
+            self._webhook_updates.popitem(last=False)
+        await asyncio.shield(handling)
 
     # --- handlers --------------------------------------------------------------------------
 
@@ -300,9 +323,6 @@ class TelegramChannel:
             link = self._settings.privacy_link
             tail = text("privacy_link", language).format(url=link) if link else ""
             body = f"{body}\n{tail}" if tail else f"{body}\n{text('privacy', language)}"
-        elif action.key == "privacy" and self._settings.privacy_link:
-            link_text = text("privacy_link", language).format(url=self._settings.privacy_link)
-            body = f"{body}\n{link_text}"
         elif action.key == "language":
             buttons = tuple(Button(title, payload) for _, title, payload in LANGUAGE_CHOICES)
         await self._send_text(action.chat_id, body, buttons, action.reply_to)
@@ -326,6 +346,12 @@ class TelegramChannel:
                 chat_id, answer.audio.data, duration=_seconds(answer.audio.duration_s)
             )
             sent = str(voice.message_id)
+        if answer.document is not None:
+            document = await self.application.bot.send_document(
+                chat_id,
+                InputFile(answer.document.data, filename=answer.document.filename),
+            )
+            sent = str(document.message_id)
         return sent
 
     async def _send_text(

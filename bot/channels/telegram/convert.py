@@ -12,22 +12,23 @@ from telegram.constants import ChatType
 from bot.channels.telegram.limits import MAX_DOWNLOAD_BYTES
 from bot.core.messages import IncomingMessage, Language, Location, Unusable
 
-LocalKey = Literal["start", "help", "language", "privacy", "unknown_command", "button_expired"]
+LocalKey = Literal["start", "help", "language", "unknown_command", "button_expired"]
 
 # Commands the channel answers itself; everything else starting with "/" is unknown.
 LOCAL_COMMANDS: dict[str, LocalKey] = {
     "start": "start",
     "help": "help",
     "language": "language",
-    "privacy": "privacy",
 }
 # Commands sent to the core as a Rasa intent payload (the subscription and data issues add theirs).
 CORE_COMMANDS: dict[str, str] = {}
 # Commands the core answers itself from the text (/voice an|aus|schneller|langsamer,
-# /subscribe Lichtenhagen, /unsubscribe, /subscriptions and their German words).
+# /subscribe Lichtenhagen, /unsubscribe, /subscriptions, /privacy, /export, /delete and their
+# German words).
 CORE_TEXT_COMMANDS = frozenset(
     {"voice", "vorlesen", "subscribe", "abonnieren", "abo", "unsubscribe", "abbestellen", "stop",
-     "subscriptions", "abos", "abonnements"}
+     "subscriptions", "abos", "abonnements", "privacy", "datenschutz", "export", "datenexport",
+     "meinedaten", "delete", "loeschen", "forget"}
 )  # fmt: skip
 # Staff announcing from a chat (bot/core/announcing.py), not in the command menu; in a group only
 # when they name this bot, since a bare /cancel there is most likely meant for another bot.
@@ -281,12 +282,11 @@ def convert_callback(
         return Ignore("inaccessible_message")
     chat_id = message.chat.id
     payload = resolve(query.data)
-    title = None
-    if payload is None:
-        # The key is gone (e.g. after a restart): the button's title still says what was meant.
-        title = _button_title(message, query.data)
-        if title is None:
-            return Local("button_expired", chat_id, language)
+    # The button's title says what was meant when the key is gone (e.g. after a restart) or the
+    # core no longer offers that payload (a button of an older answer).
+    title = _button_title(message, query.data)
+    if payload is None and title is None:
+        return Local("button_expired", chat_id, language)
     incoming = IncomingMessage(
         channel="telegram",
         sender_id=str(user.id),

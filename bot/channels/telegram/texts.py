@@ -33,12 +33,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "de": (
             "Datenschutz: Ich speichere Ihre Telegram-Nummer, Ihre Sprache und Ihre Fragen, "
             "damit ich antworten kann. Standorte und Fotos nutze ich nur für Ihre Frage "
-            "oder Ihre Meldung. Ich gebe nichts an Werbefirmen weiter."
+            "oder Ihre Meldung. Ich gebe nichts an Werbefirmen weiter. Mehr dazu: /privacy"
         ),
         "en": (
             "Privacy: I store your Telegram id, your language and your questions "
             "so that I can answer. I use locations and photos only for your question "
-            "or your report. I share nothing with advertisers."
+            "or your report. I share nothing with advertisers. More: /privacy"
         ),
     },
     "help": {
@@ -51,7 +51,9 @@ TEXTS: dict[str, dict[Language, str]] = {
             "/help – diese Hilfe\n"
             "/language – Sprache wählen\n"
             "/voice an – Antworten vorlesen (/voice aus – nur Text)\n"
-            "/privacy – Datenschutz"
+            "/privacy – Datenschutz: was ich speichere\n"
+            "/export – Ihre Daten als Datei\n"
+            "/delete – Ihre Daten löschen"
         ),
         "en": (
             "I help with questions about Rostock: places such as toilets, disabled parking, "
@@ -62,7 +64,9 @@ TEXTS: dict[str, dict[Language, str]] = {
             "/help – this help\n"
             "/language – choose your language\n"
             "/voice on – read answers aloud (/voice off – text only)\n"
-            "/privacy – privacy notice"
+            "/privacy – privacy: what I keep\n"
+            "/export – your data as a file\n"
+            "/delete – delete your data"
         ),
     },
     "choose": {
@@ -100,7 +104,9 @@ COMMAND_MENU: dict[Language, tuple[tuple[str, str], ...]] = {
         ("help", "Was ich kann"),
         ("language", "Sprache wählen"),
         ("voice", "Antworten vorlesen: /voice an oder aus"),
-        ("privacy", "Datenschutz"),
+        ("privacy", "Datenschutz: was ich speichere"),
+        ("export", "Meine Daten als Datei"),
+        ("delete", "Meine Daten löschen"),
         ("subscribe", "Nachrichten der Stadt abonnieren: /subscribe Stadtteil"),
         ("subscriptions", "Meine Abos"),
         ("unsubscribe", "Abos beenden"),
@@ -110,7 +116,9 @@ COMMAND_MENU: dict[Language, tuple[tuple[str, str], ...]] = {
         ("help", "What I can do"),
         ("language", "Choose your language"),
         ("voice", "Read answers aloud: /voice on or off"),
-        ("privacy", "Privacy notice"),
+        ("privacy", "Privacy: what I keep"),
+        ("export", "My data as a file"),
+        ("delete", "Delete my data"),
         ("subscribe", "Get news from the city: /subscribe district"),
         ("subscriptions", "My subscriptions"),
         ("unsubscribe", "End subscriptions"),

@@ -25,6 +25,7 @@ from bot.core.messages import (
     RecipientGone,
     RetryAfter,
 )
+from bot.store.identity import PeopleIds
 from bot.store.people import SqlPersonStore
 from bot.store.web_outbox import WebOutbox
 
@@ -39,8 +40,11 @@ class WebChannel:
 
     name: ChannelName = "web"
 
-    def __init__(self, people: SqlPersonStore, outbox: WebOutbox) -> None:
+    def __init__(
+        self, people: SqlPersonStore, outbox: WebOutbox, ids: PeopleIds | None = None
+    ) -> None:
         self._people = people
+        self._ids = ids
         self.outbox = outbox
         # Per address: one wake-up event per open event stream.
         self._listeners: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
@@ -56,6 +60,10 @@ class WebChannel:
         for events in self._listeners.values():
             for event in events:
                 event.set()
+
+    def address_of(self, sender: str) -> str:
+        """The stored address of a web chat sender id (its keyed hash, as people are kept)."""
+        return self._ids.address("web", sender) if self._ids is not None else sender
 
     @property
     def stopping(self) -> bool:

@@ -140,6 +140,13 @@ def message_json(message: OutgoingMessage) -> dict[str, Any]:
     if message.audio is not None:
         out["audio"] = base64.b64encode(message.audio.data).decode("ascii")
         out["audio_mime"] = message.audio.mime_type
+    if message.document is not None:
+        # the page offers it as a download (the person's data export)
+        out["document"] = {
+            "filename": message.document.filename,
+            "mime_type": message.document.mime_type,
+            "data": base64.b64encode(message.document.data).decode("ascii"),
+        }
     return out
 
 

@@ -125,13 +125,14 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Readiness: the gateway can answer citizens (its database and Rasa with its model)."""
+    """Readiness: the gateway can answer citizens (its people table and Rasa with its model)."""
     checks = {"database": True, "assistant": await request.app[ASSISTANT_READY]()}
     try:
         async with request.app[ENGINE].connect() as conn:
-            await conn.execute(sql("SELECT 1"))
+            # what every turn reads first: a database without the schema answers SELECT 1 too
+            await conn.execute(sql("SELECT id FROM people LIMIT 1"))
     except Exception:
-        logger.warning("readiness: the gateway database does not answer")
+        logger.warning("readiness: the gateway database does not answer or lacks its tables")
         checks["database"] = False
     failing = [name for name, ok in checks.items() if not ok]
     if failing:
@@ -239,7 +240,8 @@ async def waiting_messages(request: web.Request) -> web.Response:
     sender = request.query.get("sender", "")
     if not SENDER_PATTERN.fullmatch(sender):
         return _invalid_sender()
-    async with request.app[WEB_CHANNEL].waiting(sender) as messages:
+    channel = request.app[WEB_CHANNEL]
+    async with channel.waiting(channel.address_of(sender)) as messages:
         return web.json_response({"messages": messages})
 
 
@@ -249,6 +251,7 @@ async def message_events(request: web.Request) -> web.StreamResponse:
     if not SENDER_PATTERN.fullmatch(sender):
         return _invalid_sender()
     channel = request.app[WEB_CHANNEL]
+    address = channel.address_of(sender)
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
@@ -257,9 +260,9 @@ async def message_events(request: web.Request) -> web.StreamResponse:
     # Last-Event-ID an EventSource sends when it reconnects): a dropped connection loses none.
     sent_upto = _event_id(request.headers.get("Last-Event-ID"))
     if sent_upto:
-        await outbox.received(sender, sent_upto)
+        await outbox.received(address, sent_upto)
     await response.prepare(request)
-    async with channel.listen(sender) as wake:
+    async with channel.listen(address) as wake:
         while not channel.stopping:
             try:
                 await asyncio.wait_for(wake.wait(), HEARTBEAT_S)
@@ -269,7 +272,7 @@ async def message_events(request: web.Request) -> web.StreamResponse:
             wake.clear()
             if channel.stopping:
                 break
-            found = await outbox.waiting(sender, after=sent_upto)
+            found = await outbox.waiting(address, after=sent_upto)
             if found:
                 sent_upto = found[-1][0]
                 data = json.dumps({"messages": [m for _, m in found]}, ensure_ascii=False)
@@ -294,5 +297,6 @@ async def received_messages(request: web.Request) -> web.Response:
         return _invalid_sender()
     if not isinstance(upto, int) or isinstance(upto, bool) or upto < 1:
         return error_json(400, "invalid_upto", "'upto' must be the id of the last event shown.")
-    await request.app[WEB_CHANNEL].outbox.received(sender, upto)
+    channel = request.app[WEB_CHANNEL]
+    await channel.outbox.received(channel.address_of(sender), upto)
     return web.json_response({"status": "ok"})

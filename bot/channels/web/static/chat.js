@@ -20,6 +20,8 @@
       assistant: "Assistent:",
       choices: "Antwortmöglichkeiten",
       listen: "Antwort anhören",
+      privacy: "Datenschutz: was gespeichert wird",
+      download: "Datei herunterladen:",
       offline: "Ich bin gerade nicht erreichbar. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es noch einmal.",
       empty: "Bitte schreiben Sie zuerst Ihre Frage.",
       tooLong: "Ihre Nachricht ist zu lang. Bitte schreiben Sie höchstens 4000 Zeichen.",
@@ -41,6 +43,8 @@
       assistant: "Assistant:",
       choices: "Choices",
       listen: "Listen to the answer",
+      privacy: "Privacy: what is kept",
+      download: "Download the file:",
       offline: "I cannot be reached right now. Please check your internet connection and try again.",
       empty: "Please type your question first.",
       tooLong: "Your message is too long. Please write at most 4,000 characters.",
@@ -149,10 +153,28 @@
       audio.setAttribute("aria-label", t("listen"));
       entry.appendChild(audio);
     }
+    if (message.document) {
+      entry.appendChild(downloadLink(message.document));
+    }
     document.dispatchEvent(new CustomEvent("smilechat:message", {
       detail: { message: message, element: entry }
     }));
     return entry;
+  }
+
+  function downloadLink(file) {
+    // a blob: URL, so the page's Content-Security-Policy needs no data: downloads
+    var raw = window.atob(file.data);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i += 1) { bytes[i] = raw.charCodeAt(i); }
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([bytes], { type: file.mime_type }));
+    link.download = file.filename;
+    link.className = "download";
+    link.textContent = t("download") + " " + file.filename;
+    var line = document.createElement("p");
+    line.appendChild(link);
+    return line;
   }
 
   function post(body) {
@@ -267,6 +289,9 @@
         event.preventDefault();
         document.getElementById("chat-form").requestSubmit();
       }
+    });
+    document.getElementById("privacy").addEventListener("click", function () {
+      send({ message: "/privacy", display: t("privacy") });
     });
     document.getElementById("language").addEventListener("change", function (event) {
       applyLanguage(event.target.value);

@@ -1,8 +1,8 @@
 """Adds people.spoke_by_voice: the person's last message was a voice note (announcements then
 come as a voice note too, unless they chose /voice off).
 
-Revision ID: 0006_spoke_by_voice
-Revises: 0005_announcement_drafts
+Revision ID: 0007_spoke_by_voice
+Revises: 0006_hashed_platform_ids
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_spoke_by_voice"
-down_revision = "0005_announcement_drafts"
+revision = "0007_spoke_by_voice"
+down_revision = "0006_hashed_platform_ids"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,64 @@
+"""Platform ids as keyed hashes: the gateway finds a person by them but never stores them.
+
+A Telegram user id, a Matrix user id or a web chat's sender id is stored as HMAC-SHA256 under a
+key from the environment (`PEOPLE_ID_KEY`), or from a key file the gateway makes on first start.
+Without the key the database does not say who wrote (and a web chat's sender id, which opens
+its waiting messages, cannot be read from it). What is needed to write to a person first stays
+as it is: the Telegram chat id and the Matrix room id (`chat_id`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+from typing import Final
+
+from bot.core.messages import ChannelName
+
+# Marks a hashed value (so a migration never hashes twice).
+PREFIX: Final = "h1:"
+DEFAULT_KEY_FILE: Final = Path("var/people-id.key")
+
+
+class PeopleIds:
+    """Turns platform ids into the keyed hashes the database keeps."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 16:
+            raise ValueError("the key of people's ids needs at least 16 bytes")
+        self._key = key
+
+    def platform(self, channel: ChannelName | str, platform_id: str) -> str:
+        """The stored form of a person's platform id on a channel."""
+        message = f"{channel}\x00{platform_id}".encode()
+        return PREFIX + hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def address(self, channel: ChannelName | str, chat_id: str) -> str:
+        """The stored form of where to answer: hashed for the web chat, as it is elsewhere.
+
+        A web chat's sender id is its address too: the page asks for its waiting messages with
+        it, so the gateway only has to recognise it. Telegram and Matrix need the real chat.
+        """
+        return self.platform(channel, chat_id) if channel == "web" else chat_id
+
+
+def load_key(configured: str | None, key_file: Path = DEFAULT_KEY_FILE) -> bytes:
+    """The key from PEOPLE_ID_KEY, else from the key file (made with 32 random bytes, 0600)."""
+    if configured:
+        return configured.encode()
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        draft = key_file.with_name(f".{key_file.name}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(secrets.token_hex(32).encode())
+        try:
+            os.link(draft, key_file)  # atomic: a gateway starting at the same time keeps theirs
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_bytes().strip()

@@ -75,7 +75,7 @@ def _staff(stack: Stack, path: str) -> tuple[int, Any]:
 
 def test_a_reporters_export_holds_everything_and_delete_empties_every_store(stack: Stack) -> None:
     sender = new_sender()
-    status, body = stack.chat(sender, "Der Aufzug am Doberaner Platz ist schon wieder kaputt")
+    status, body = stack.chat(sender, "Am Doberaner Platz ist der Bordstein nicht abgesenkt")
     assert "Soll ich das so an die Stadt schicken?" in answer_text(body), body
     status, body = stack.chat(sender, "ja, bitte abschicken")
     found = re.search(r"Ihre Nummer ist (\d+)", answer_text(body))
@@ -105,7 +105,7 @@ def test_a_reporters_export_holds_everything_and_delete_empties_every_store(stac
     assert data["subscriptions"] == [{"district": "Stadtmitte", "topic": "all"}]
     assert [str(r["id"]) for r in data["reports"]] == [number]
     said = [e["text"] for e in data["conversation"] if e["from"] == "you"]
-    assert said[0] == "Der Aufzug am Doberaner Platz ist schon wieder kaputt", said
+    assert said[0] == "Am Doberaner Platz ist der Bordstein nicht abgesenkt", said
     assert any(e["from"] == "assistant" for e in data["conversation"])
     assert sender not in raw  # the export needs no platform id either
 

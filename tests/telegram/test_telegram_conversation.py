@@ -177,6 +177,24 @@ async def test_an_english_speaker_subscribes_in_plain_words_and_taps_yes(
     assert "events for Warnemünde" in listed, listed
 
 
+async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    person = user(910_009, "de")
+    api.push(text_update("Welche Spielplätze gibt es in Warnemünde?", sender=person))
+    warnemuende = city(stack, "/places", type="playground", district="Warnemünde", limit=100)
+    await answers_after(api, 910_009, 0, warnemuende["items"][0]["name"][:12])
+    await asyncio.to_thread(stack.restart_rasa)
+    # the follow-up names only a district: Rasa read the conversation back from its tracker store
+    seen = len(api.texts(910_009))
+    api.push(text_update("und in der Südstadt?", sender=person))
+    suedstadt = city(stack, "/places", type="playground", district="Südstadt", limit=100)["items"]
+    await api.wait_for(
+        lambda: any(p["name"] in t for p in suedstadt for t in api.texts(910_009)[seen:]), 120
+    )
+
+
+# Last in this module: it stops the polling gateway the tests above share.
 async def test_webhook_mode_in_the_gateway_checks_the_secret(
     stack: Stack, api: BotApiStandIn, polling_gateway: Service
 ) -> None:
@@ -220,20 +238,3 @@ def post_json(url: str, body: object, headers: dict[str, str]) -> tuple[int, obj
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"null")
-
-
-async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
-    stack: Stack, api: BotApiStandIn, polling_gateway: Service
-) -> None:
-    person = user(910_009, "de")
-    api.push(text_update("Welche Spielplätze gibt es in Warnemünde?", sender=person))
-    warnemuende = city(stack, "/places", type="playground", district="Warnemünde", limit=100)
-    await answers_after(api, 910_009, 0, warnemuende["items"][0]["name"][:12])
-    await asyncio.to_thread(stack.restart_rasa)
-    # the follow-up names only a district: Rasa read the conversation back from its tracker store
-    seen = len(api.texts(910_009))
-    api.push(text_update("und in der Südstadt?", sender=person))
-    suedstadt = city(stack, "/places", type="playground", district="Südstadt", limit=100)["items"]
-    await api.wait_for(
-        lambda: any(p["name"] in t for p in suedstadt for t in api.texts(910_009)[seen:]), 120
-    )

@@ -124,9 +124,7 @@ def test_a_choice_button_is_reached_and_pressed_with_the_keyboard(page: Page) ->
     page.keyboard.press("Enter")
     expect(page.locator("#log .msg.person").last).to_contain_text(title)
     # the chosen answer arrives (one bubble or more, as the choice's answer has)
-    expect(page.locator("#log .msg.bot").nth(bot_answers)).to_be_visible(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    expect(page.locator("#log .msg.bot").nth(bot_answers)).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
 
 
 def test_language_switch_relabels_the_page(page: Page) -> None:

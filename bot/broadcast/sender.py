@@ -167,6 +167,11 @@ class AnnouncementSender:
         )
         message = await self._message(announcement, claimed)
         async with self._sends:
+            renewed = await self._store.renew(claimed, self._settings.lease_s)
+            if renewed is None:
+                logger.info("delivery %s: taken over by another worker, not sent here", claimed.id)
+                return
+            claimed = renewed
             try:
                 result: DeliveryResult = await channel.send(recipient, message)
             except Exception:

@@ -9,7 +9,7 @@ its claim runs out, and rows marked sent are never sent again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -88,6 +88,7 @@ class Claimed:
     voice_replies: bool | None
     speech_rate: int
     spoke_by_voice: bool = False
+    held_until: datetime | None = None  # this worker's lease, as written by the claim
 
     @property
     def hears(self) -> bool:
@@ -284,15 +285,12 @@ class AnnouncementStore:
         )
         if self._skip_locked:
             due = due.with_for_update(skip_locked=True)
+        held_until = now + timedelta(seconds=lease_s)
         async with self._engine.begin() as conn:
             ids = list((await conn.execute(due)).scalars())
             if not ids:
                 return []
-            await conn.execute(
-                update(d)
-                .where(d.c.id.in_(ids))
-                .values(claimed_until=now + timedelta(seconds=lease_s))
-            )
+            await conn.execute(update(d).where(d.c.id.in_(ids)).values(claimed_until=held_until))
             rows = (
                 await conn.execute(
                     select(
@@ -324,9 +322,33 @@ class AnnouncementStore:
                 voice_replies=row.voice_replies,
                 speech_rate=int(row.speech_rate or 0),
                 spoke_by_voice=bool(row.spoke_by_voice),
+                held_until=held_until,
             )
             for row in rows
         ]
+
+    async def renew(self, delivery: Claimed, lease_s: float) -> Claimed | None:
+        """Hold the delivery `lease_s` seconds more, right before sending it; None when it is no
+        longer this worker's (its lease ran out and another worker took it, or it was done).
+
+        A batch can outlast its lease (long `retry_after` waits): without this check a second
+        worker would take up the rest and both would send.
+        """
+        d = _deliveries
+        until = datetime.now(UTC) + timedelta(seconds=lease_s)
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(d)
+                .where(
+                    d.c.id == delivery.id,
+                    d.c.status == "pending",
+                    d.c.claimed_until == delivery.held_until,
+                )
+                .values(claimed_until=until)
+            )
+        if result.rowcount != 1:
+            return None
+        return replace(delivery, held_until=until)
 
     async def mark_sent(self, delivery_id: int) -> None:
         """The platform accepted the message: never send it again."""

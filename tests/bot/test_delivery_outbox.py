@@ -131,6 +131,27 @@ async def test_a_restart_mid_send_resumes_the_pending_and_resends_none_that_were
         await restarted.dispose()
 
 
+async def test_a_worker_whose_hold_ran_out_sends_none_of_what_another_worker_took(
+    sqlite: AsyncEngine,
+) -> None:
+    senders = await web_subscribers(sqlite, 3)
+    store = AnnouncementStore(sqlite)
+    await store.create(NEWS, "approved")
+    now = datetime.now(UTC)
+    await store.queue_due(now)
+    # a slow worker's batch outlasts its hold (long retry_after waits) ...
+    held = await store.claim(now, 10, lease_s=0.3)
+    assert len(held) == 3
+    assert await store.renew(held[0], 0.3) is not None  # still its own: held a little longer
+    await asyncio.sleep(0.65)
+    # ... so another worker takes the deliveries up and sends them
+    other = AnnouncementSender(AnnouncementStore(sqlite), {"web": web_channel(sqlite)}, settings())
+    assert await other.run_once() == 3
+    # the slow worker, before its next send, finds they are no longer its own
+    assert [await store.renew(delivery, 30) for delivery in held] == [None, None, None]
+    assert await received(sqlite, senders) == dict.fromkeys(senders, 1)
+
+
 async def test_two_workers_on_postgresql_send_each_delivery_once(postgres_url: str) -> None:
     migrate(postgres_url)
     first, second = create_engine(postgres_url), create_engine(postgres_url)

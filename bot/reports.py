@@ -213,9 +213,22 @@ class CityReportAccounts:
 
     async def forget(self, person_id: str) -> int:
         """How many reports were unlinked; ReportsUnavailable when it could not be done."""
-        url = f"{self._base}/staff/accounts/{quote(person_id, safe='')}/forget"
+        body = await self._account("POST", person_id, "forget")
+        return int(body.get("reports") or 0)
+
+    async def reports(self, person_id: str) -> list[dict[str, object]]:
+        """The person's reports as the city keeps them; ReportsUnavailable when unreachable."""
+        body = await self._account("GET", person_id, "reports")
+        if not isinstance(body.get("items"), list):
+            raise ReportsUnavailable("HTTP 200 without items")
+        return [item for item in body["items"] if isinstance(item, dict)]
+
+    async def _account(self, method: str, person_id: str, what: str) -> dict[str, Any]:
+        """One staff call about a person's account: its JSON object, or ReportsUnavailable."""
+        url = f"{self._base}/staff/accounts/{quote(person_id, safe='')}/{what}"
         try:
-            async with self._session.post(
+            async with self._session.request(
+                method,
                 url,
                 headers={"Authorization": f"Bearer {self._token}"},
                 timeout=aiohttp.ClientTimeout(total=10),
@@ -226,21 +239,4 @@ class CityReportAccounts:
             raise ReportsUnavailable(type(exc).__name__) from exc
         if status != 200 or not isinstance(body, dict):
             raise ReportsUnavailable(f"HTTP {status}")
-        return int(body.get("reports") or 0)
-
-    async def reports(self, person_id: str) -> list[dict[str, object]]:
-        """The person's reports as the city keeps them; ReportsUnavailable when unreachable."""
-        url = f"{self._base}/staff/accounts/{quote(person_id, safe='')}/reports"
-        try:
-            async with self._session.get(
-                url,
-                headers={"Authorization": f"Bearer {self._token}"},
-                timeout=aiohttp.ClientTimeout(total=10),
-            ) as response:
-                body = await response.json(content_type=None)
-                status = response.status
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise ReportsUnavailable(type(exc).__name__) from exc
-        if status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
-            raise ReportsUnavailable(f"HTTP {status}")
-        return [item for item in body["items"] if isinstance(item, dict)]
+        return body

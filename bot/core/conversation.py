@@ -361,19 +361,7 @@ class Conversation:
         """A subscription asked for in plain words: answered like the command would be."""
         if self._subscriptions is None:
             return person, [*replies, self._say("subscriptions_unavailable", person)]
-        if said:
-            request = self._subscriptions.completed(request, said)
-        if request.action == "unsubscribe" and not request.words:
-            # heard, not typed as /stop: ending every subscription is asked first
-            return await self._subscriptions.ask_to_end_all(person, replies)
-        if request.action == "subscribe" and not request.words:
-            # asked in words, answered in words: which district (or the whole city, a button)
-            lang = person.language
-            whole_city = Button(texts.text("subscribe_all_button", lang), "/subscribe alle")
-            which = OutgoingMessage(texts.text("subscribe_which", lang), buttons=(whole_city,))
-            return person, [*replies, which]
-        answer = await self._subscriptions.handle(person, request)
-        return answer.person, [*replies, *answer.messages]
+        return await self._subscriptions.in_words(person, request, said or "", replies)
 
     async def _announcing(
         self,

@@ -237,9 +237,26 @@ class SubscriptionDesk:
         self._store = store
         self._districts = districts
 
-    def completed(self, command: SubscriptionCommand, said: str) -> SubscriptionCommand:
-        """The heard request with what the citizen's words name and the NLU missed."""
-        return completed(command, said, self._districts)
+    async def in_words(
+        self,
+        person: Person,
+        request: SubscriptionCommand,
+        said: str,
+        replies: list[OutgoingMessage],
+    ) -> tuple[Person, list[OutgoingMessage]]:
+        """A subscription asked for in plain words: answered like the command would be, with
+        what the NLU missed taken from the words; ending everything is asked first, and a wish
+        without a district is asked which one (or the whole city, a button)."""
+        request = completed(request, said, self._districts) if said else request
+        if request.action == "unsubscribe" and not request.words:
+            return await self.ask_to_end_all(person, replies)
+        if request.action == "subscribe" and not request.words:
+            lang = person.language
+            whole_city = Button(texts.text("subscribe_all_button", lang), "/subscribe alle")
+            which = OutgoingMessage(texts.text("subscribe_which", lang), buttons=(whole_city,))
+            return person, [*replies, which]
+        answer = await self.handle(person, request)
+        return answer.person, [*replies, *answer.messages]
 
     async def ask_to_end_all(
         self, person: Person, replies: list[OutgoingMessage]

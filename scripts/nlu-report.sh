@@ -5,6 +5,8 @@
 #  2. the same model on nlu/tests/reports_test.yml (reports, ideas, status; also held out);
 #  3. the same model on nlu/tests/councils_test.yml (Ortsbeiräte, meetings, agendas; also held out);
 #     and on nlu/tests/subscriptions_test.yml (subscribing in plain words; also held out);
+#     and on nlu/tests/citizens_test.yml (331 citizens' questions as people write and speak them,
+#     every intent and typed entity; written before issue 17's training round, also held out);
 #  4. 3-fold cross-validation on nlu/data (trains three extra models: several minutes on two cores).
 # Full reports go to NLU_REPORT_DIR (default: a new temp directory), never into the clone.
 # NLU_REPORT_SKIP_CV=1 skips step 4.
@@ -28,7 +30,8 @@ entities = d / "DIETClassifier_report.json"
 if entities.exists():
     report = json.loads(entities.read_text())
     avg = report.get("weighted avg") or report.get("micro avg")
-    print(f"  entity F1 (weighted): {avg['f1-score'] * 100:.1f} % ({avg['support']} entities)")
+    print(f"  entity F1 (weighted): {avg['f1-score'] * 100:.1f} % ({avg['support']} entities), "
+          f"precision {avg['precision'] * 100:.1f} %, recall {avg['recall'] * 100:.1f} %")
 # rasa test undoes the FallbackClassifier's verdict; count separately what the bot would ask back
 threshold = next(c["threshold"] for c in yaml.safe_load(pathlib.Path(sys.argv[2]).read_text())["pipeline"]
                  if c["name"] == "FallbackClassifier")
@@ -71,6 +74,15 @@ echo "==> subscribing, unsubscribing, listing (nlu/tests/subscriptions_test.yml,
     --out "$out/subscriptions" --successes --no-plot >"$out/subscriptions.log" 2>&1) \
     || { tail -n 40 "$out/subscriptions.log"; exit 1; }
 figures "$out/subscriptions"
+
+echo "==> citizens' questions as they are typed and spoken (nlu/tests/citizens_test.yml, never trained on)"
+(cd "$out" && "$rasa_venv/bin/rasa" test nlu --model "$model" --nlu "$ROOT/nlu/tests/citizens_test.yml" \
+    --out "$out/citizens" --successes --no-plot >"$out/citizens.log" 2>&1) \
+    || { tail -n 40 "$out/citizens.log"; exit 1; }
+figures "$out/citizens"
+# rasa test scores each extractor alone; the actions get all entities together, with canonical values
+"$rasa_venv/bin/python" "$ROOT/scripts/nlu_parse_eval.py" "$model" "$ROOT/nlu/tests/citizens_test.yml" \
+    2>"$out/citizens-parse.log" | head -n 2
 
 if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   echo "==> 3-fold cross-validation on nlu/data (trains 3 models)"

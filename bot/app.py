@@ -192,6 +192,7 @@ def _core(
             people,
             outbound,
             require_approval=broadcast.require_approval,
+            staff_name=ids.staff,  # authors and approvers as keyed hashes, never in clear
         )
         app[HTTP] = session
         app[VOICE] = voice_service

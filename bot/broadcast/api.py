@@ -6,7 +6,8 @@
 `STAFF_REQUIRE_APPROVAL` is set, and `POST …/{id}/reject` (with an optional `reason`) lets them
 reject it: a rejected announcement is never sent. `POST …/{id}/confirm` is the same as approve
 for a draft and answers with the report for one that is already approved (without required
-approval, creating it confirms it); a rejected one cannot be confirmed (409). Errors: `{"error": {"code", "message", "field"?}}`.
+approval, creating it confirms it); a rejected one cannot be confirmed (409).
+Errors: `{"error": {"code", "message", "field"?}}`.
 """
 
 from __future__ import annotations

@@ -266,6 +266,18 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Gladly. Which district would you like news from? Say for example “news from "
         "Lichtenhagen” or “construction in Südstadt”, or choose all of Rostock.",
     },
+    "subscribe_which_topic": {
+        "de": "Gern: {topic}. Für welchen Stadtteil? Sagen Sie zum Beispiel „Lichtenhagen“, "
+        "„KTV“ oder „Dierkow“, oder wählen Sie ganz Rostock.",
+        "en": "Gladly: {topic}. For which district? Say for example “Lichtenhagen”, “KTV” or "
+        "“Dierkow”, or choose all of Rostock.",
+    },
+    "subscribe_where_again": {
+        "de": "„{name}“ kenne ich nicht als Stadtteil von Rostock. Für welchen Stadtteil möchten "
+        "Sie Nachrichten bekommen? Zur Wahl stehen: {choices}. Oder wählen Sie ganz Rostock.",
+        "en": "I do not know “{name}” as a district of Rostock. Which district would you like "
+        "news from? You can choose: {choices}. Or choose all of Rostock.",
+    },
     "subscribe_all_button": {"de": "Ganz Rostock", "en": "All of Rostock"},
     "subscribe_unknown": {
         "de": "„{name}“ kenne ich nicht als Stadtteil oder Thema. Bitte nennen Sie einen Stadtteil "

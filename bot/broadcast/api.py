@@ -25,6 +25,7 @@ from bot.broadcast.settings import BroadcastSettings
 from bot.broadcast.store import Announcement, AnnouncementStore
 from bot.broadcast.validate import MAX_NAME_CHARS, FieldError, parse_announcement
 from bot.core.announce_words import MAX_REASON_CHARS
+from bot.core.announcing import AnnouncementDesk
 from bot.core.districts import DistrictDirectory
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ ANNOUNCEMENTS = web.AppKey("announcements", AnnouncementStore)
 SENDER = web.AppKey("announcement_sender", AnnouncementSender)
 DISTRICTS = web.AppKey("districts", DistrictDirectory)
 BROADCAST_SETTINGS = web.AppKey("broadcast_settings", BroadcastSettings)
+# The chat dialogue, to tell a chat author what a second person decided here.
+DESK = web.AppKey("announcement_desk", AnnouncementDesk)
 # A staff request carries at most a few texts of 4,000 characters.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -193,9 +196,26 @@ async def reject_announcement(request: web.Request) -> web.Response:
     if not await request.app[ANNOUNCEMENTS].reject(announcement.id, approver, reason):
         return _not_draft(announcement)
     logger.info("announcement %s rejected", announcement.id)
+    await _tell_author(request, announcement, approved=False, reason=reason)
     rejected = await request.app[ANNOUNCEMENTS].get(announcement.id)
     assert rejected is not None  # it was there a moment ago and nothing deletes announcements
     return web.json_response(await _report(request, rejected))
+
+
+async def _tell_author(
+    request: web.Request, announcement: Announcement, *, approved: bool, reason: str | None = None
+) -> None:
+    """An announcement drafted in a chat: its author hears the decision there too."""
+    desk = request.app.get(DESK)
+    if desk is None:
+        return
+    await desk.tell_author_decision(
+        announcement.id,
+        announcement.author,
+        announcement.send_at,
+        approved=approved,
+        reason=reason,
+    )
 
 
 def _not_draft(announcement: Announcement) -> web.Response:
@@ -252,6 +272,7 @@ async def _approve(request: web.Request, *, confirming: bool) -> web.Response:
         return _not_draft(announcement)
     logger.info("announcement %s approved", announcement.id)
     request.app[SENDER].wake()
+    await _tell_author(request, announcement, approved=True)
     approved = await request.app[ANNOUNCEMENTS].get(announcement.id)
     assert approved is not None  # it was there a moment ago and nothing deletes announcements
     return web.json_response(await _report(request, approved))

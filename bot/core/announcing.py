@@ -334,14 +334,7 @@ class AnnouncementDesk:
         if found.status != "draft" or not await self._office.approve(found.id, me):
             return self._say(person, "announce_not_waiting", id=number)
         logger.info("announcement %s approved from a chat by person %s", found.id, person.id)
-        await self._tell_author(
-            found.author,
-            lambda lg: OutgoingMessage(
-                texts.text(
-                    "announce_approved_author", lg, id=number, when=say_when(lg, found.send_at)
-                )
-            ),
-        )
+        await self.tell_author_decision(found.id, found.author, found.send_at, approved=True)
         when = say_when(person.language, found.send_at)
         return self._say(person, "announce_approved", id=number, when=when)
 
@@ -377,16 +370,9 @@ class AnnouncementDesk:
         if not await self._office.reject(found.id, me, reason or None):
             return self._say(person, "announce_not_waiting", id=number)
         logger.info("announcement %s rejected from a chat by person %s", found.id, person.id)
-
-        def told(lang: Language) -> OutgoingMessage:
-            if reason:
-                key = "announce_rejected_author"
-                return OutgoingMessage(texts.text(key, lang, id=number, reason=reason))
-            return OutgoingMessage(
-                texts.text("announce_rejected_author_no_reason", lang, id=number)
-            )
-
-        await self._tell_author(found.author, told)
+        await self.tell_author_decision(
+            found.id, found.author, found.send_at, approved=False, reason=reason or None
+        )
         return self._say(person, "announce_rejected", id=number)
 
     def _ask_reason(self, person: Person, number: str) -> StaffAnswer:
@@ -399,6 +385,34 @@ class AnnouncementDesk:
             texts.text("announce_reject_ask", lang, id=number), buttons=buttons
         )
         return StaffAnswer(replace(person, last_buttons=buttons), (question,))
+
+    async def tell_author_decision(
+        self,
+        announcement_id: int,
+        author: str,
+        send_at: datetime | None,
+        *,
+        approved: bool,
+        reason: str | None = None,
+    ) -> int:
+        """Tell a chat author that their announcement was approved or rejected (in a chat or
+        through the staff API); 1 when told (0 for the API's own authors, who read its answer)."""
+        number = str(announcement_id)
+
+        def told(lang: Language) -> OutgoingMessage:
+            if approved:
+                when = say_when(lang, send_at)
+                return OutgoingMessage(
+                    texts.text("announce_approved_author", lang, id=number, when=when)
+                )
+            if reason:
+                key = "announce_rejected_author"
+                return OutgoingMessage(texts.text(key, lang, id=number, reason=reason))
+            return OutgoingMessage(
+                texts.text("announce_rejected_author_no_reason", lang, id=number)
+            )
+
+        return await self._tell_author(author, told)
 
     async def _tell_author(
         self, author: str, message: Callable[[Language], OutgoingMessage]

@@ -32,7 +32,7 @@ async def bot_api() -> AsyncIterator[BotApiStandIn]:
 
 
 @asynccontextmanager
-async def gateway(tmp_path: Path, api: BotApiStandIn) -> AsyncIterator[TestClient]:
+async def gateway(tmp_path: Path, api: BotApiStandIn, **extra: str) -> AsyncIterator[TestClient]:
     """The gateway with Telegram against the stand-in, two staff accounts, approval required."""
     env = {
         "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
@@ -45,6 +45,7 @@ async def gateway(tmp_path: Path, api: BotApiStandIn) -> AsyncIterator[TestClien
         "PRIVACY_URL": "https://www.rostock.de/datenschutz-assistent",
         "STAFF_TELEGRAM_IDS": f"{AUTHOR},{APPROVER}:approver",
         "STAFF_REQUIRE_APPROVAL": "true",
+        **extra,
     }
     app = create_app(GatewaySettings.from_env(env), env)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
@@ -61,7 +62,7 @@ async def drafted_for_approval(api: BotApiStandIn) -> None:
     await taps(api, AUTHOR, "Baustellen und Verkehr")
     await taps(api, AUTHOR, "Sofort")
     waiting = await taps(api, AUTHOR, "Zur Freigabe geben")
-    assert "Benachrichtigt: 1 Person(en) mit Freigaberecht." in waiting
+    assert "wartet auf die Freigabe durch eine zweite Person" in waiting
 
 
 async def says(api: BotApiStandIn, who: int, text: str) -> str:
@@ -192,3 +193,29 @@ async def test_the_approver_rejects_by_button_with_a_reason_the_author_is_told_a
         assert (await store.report(1))["telegram"] == {
             "pending": 0, "sent": 0, "failed": 0, "failed_reasons": {}
         }  # fmt: skip
+
+
+async def test_a_chat_authors_announcement_rejected_through_the_staff_api_is_told_in_the_chat(
+    tmp_path: Path, bot_api: BotApiStandIn
+) -> None:
+    api = bot_api
+    token = "staff-token-for-the-tests-0123456789"
+    auth = {"Authorization": f"Bearer {token}"}
+    async with gateway(tmp_path, api, STAFF_API_TOKEN=token) as client:
+        await drafted_for_approval(api)
+        rejected = await client.post(
+            "/api/staff/announcements/1/reject",
+            json={"approver": "Pressestelle", "reason": "Bitte mit dem Ortsamt abstimmen."},
+            headers=auth,
+        )
+        assert rejected.status == 200
+        body = await rejected.json()
+        assert body["status"] == "rejected"
+        assert body["author"] != f"telegram:{AUTHOR}"  # the API shows the hashed name only
+        await api.wait_for(
+            lambda: any("wurde abgelehnt" in t for t in api.texts(AUTHOR)), within_s=10
+        )
+        assert api.texts(AUTHOR)[-1] == (
+            "Ihre Ankündigung Nr. 1 wurde abgelehnt und wird nicht gesendet. "
+            "Grund: Bitte mit dem Ortsamt abstimmen."
+        )

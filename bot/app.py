@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.assistant.rasa import RasaClient
-from bot.broadcast.api import ANNOUNCEMENTS, DISTRICTS, SENDER, add_staff_routes
+from bot.broadcast.api import ANNOUNCEMENTS, DESK, DISTRICTS, SENDER, add_staff_routes
 from bot.broadcast.districts import load_districts
 from bot.broadcast.drafts import SqlAnnouncementOffice
 from bot.broadcast.sender import AnnouncementSender
@@ -192,7 +192,9 @@ def _core(
             people,
             outbound,
             require_approval=broadcast.require_approval,
+            staff_name=ids.staff,  # authors and approvers as keyed hashes, never in clear
         )
+        app[DESK] = announcing
         app[HTTP] = session
         app[VOICE] = voice_service
         app[CONVERSATION] = Conversation(

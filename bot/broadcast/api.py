@@ -3,9 +3,11 @@
 `POST /api/staff/announcements` creates one (201 with its recipients per channel),
 `GET /api/staff/announcements/{id}` reports its deliveries, and
 `POST /api/staff/announcements/{id}/approve` lets a second person approve it when
-`STAFF_REQUIRE_APPROVAL` is set. `POST …/{id}/confirm` is the same for a draft and answers with
-the report for one that is already approved (without required approval, creating it confirms
-it). Errors: `{"error": {"code", "message", "field"?}}`.
+`STAFF_REQUIRE_APPROVAL` is set, and `POST …/{id}/reject` (with an optional `reason`) lets them
+reject it: a rejected announcement is never sent. `POST …/{id}/confirm` is the same as approve
+for a draft and answers with the report for one that is already approved (without required
+approval, creating it confirms it); a rejected one cannot be confirmed (409).
+Errors: `{"error": {"code", "message", "field"?}}`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from bot.broadcast.sender import AnnouncementSender
 from bot.broadcast.settings import BroadcastSettings
 from bot.broadcast.store import Announcement, AnnouncementStore
 from bot.broadcast.validate import MAX_NAME_CHARS, FieldError, parse_announcement
+from bot.core.announce_words import MAX_REASON_CHARS
+from bot.core.announcing import AnnouncementDesk
 from bot.core.districts import DistrictDirectory
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ ANNOUNCEMENTS = web.AppKey("announcements", AnnouncementStore)
 SENDER = web.AppKey("announcement_sender", AnnouncementSender)
 DISTRICTS = web.AppKey("districts", DistrictDirectory)
 BROADCAST_SETTINGS = web.AppKey("broadcast_settings", BroadcastSettings)
+# The chat dialogue, to tell a chat author what a second person decided here.
+DESK = web.AppKey("announcement_desk", AnnouncementDesk)
 # A staff request carries at most a few texts of 4,000 characters.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -45,6 +51,7 @@ def add_staff_routes(app: web.Application, settings: BroadcastSettings) -> None:
     app.router.add_get("/api/staff/announcements/{id}", _staff(show_announcement))
     app.router.add_post("/api/staff/announcements/{id}/approve", _staff(approve_announcement))
     app.router.add_post("/api/staff/announcements/{id}/confirm", _staff(confirm_announcement))
+    app.router.add_post("/api/staff/announcements/{id}/reject", _staff(reject_announcement))
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> web.Response:
@@ -113,6 +120,7 @@ def _described(announcement: Announcement) -> dict[str, Any]:
         "send_at": announcement.send_at.isoformat() if announcement.send_at else None,
         "author": announcement.author,
         "approver": announcement.approver,
+        "rejection_reason": announcement.rejection_reason,
         "created_at": announcement.created_at.isoformat(),
     }
 
@@ -176,33 +184,95 @@ async def confirm_announcement(request: web.Request) -> web.Response:
     return await _approve(request, confirming=True)
 
 
-async def _approve(request: web.Request, *, confirming: bool) -> web.Response:
+async def reject_announcement(request: web.Request) -> web.Response:
+    """A second person rejects a draft (`{"approver": "<name>", "reason"?: "…"}`): never sent."""
     announcement = await _found(request)
     if announcement is None:
         return _error(404, "not_found", "No announcement with this id.")
-    if confirming and announcement.status != "draft":
-        return web.json_response(await _report(request, announcement))
+    decision = await _decision(request, announcement, ("approver", "reason"))
+    if isinstance(decision, web.Response):
+        return decision
+    approver, reason = decision
+    if not await request.app[ANNOUNCEMENTS].reject(announcement.id, approver, reason):
+        return _not_draft(announcement)
+    logger.info("announcement %s rejected", announcement.id)
+    await _tell_author(request, announcement, approved=False, reason=reason)
+    rejected = await request.app[ANNOUNCEMENTS].get(announcement.id)
+    assert rejected is not None  # it was there a moment ago and nothing deletes announcements
+    return web.json_response(await _report(request, rejected))
+
+
+async def _tell_author(
+    request: web.Request, announcement: Announcement, *, approved: bool, reason: str | None = None
+) -> None:
+    """An announcement drafted in a chat: its author hears the decision there too."""
+    desk = request.app.get(DESK)
+    if desk is None:
+        return
+    await desk.tell_author_decision(
+        announcement.id,
+        announcement.author,
+        announcement.send_at,
+        approved=approved,
+        reason=reason,
+    )
+
+
+def _not_draft(announcement: Announcement) -> web.Response:
+    return _error(409, "not_draft", f"The announcement is {announcement.status}, no draft.")
+
+
+async def _decision(
+    request: web.Request, announcement: Announcement, fields: tuple[str, ...]
+) -> tuple[str, str | None] | web.Response:
+    """The second person's name and reason from the body, or the error answer."""
     try:
         body = await _json_body(request)
     except FieldError as exc:
         return _body_error(exc)
-    approver = body.get("approver") if isinstance(body, dict) else None
-    if isinstance(body, dict) and set(body) - {"approver"}:
-        field = sorted(set(body) - {"approver"})[0]
+    if not isinstance(body, dict):
+        return _error(400, "invalid_field", "the body must be a JSON object", "body")
+    if set(body) - set(fields):
+        field = sorted(set(body) - set(fields))[0]
         return _error(400, "invalid_field", f"unknown field: {field}", field)
+    approver = body.get("approver")
     if not isinstance(approver, str) or not approver.strip():
         return _error(400, "invalid_field", "approver must be a non-empty string", "approver")
     approver = approver.strip()
     if len(approver) > MAX_NAME_CHARS:
         message = f"approver is longer than {MAX_NAME_CHARS} characters"
         return _error(400, "invalid_field", message, "approver")
+    reason = body.get("reason")
+    if reason is not None:
+        if not isinstance(reason, str) or not reason.strip():
+            return _error(400, "invalid_field", "reason must be a non-empty string", "reason")
+        reason = reason.strip()
+        if len(reason) > MAX_REASON_CHARS:
+            message = f"reason is longer than {MAX_REASON_CHARS} characters"
+            return _error(400, "invalid_field", message, "reason")
     if approver.casefold() == announcement.author.casefold():
         message = "The approver must be another person than the author."
         return _error(409, "approver_is_author", message, "approver")
+    return approver, reason
+
+
+async def _approve(request: web.Request, *, confirming: bool) -> web.Response:
+    announcement = await _found(request)
+    if announcement is None:
+        return _error(404, "not_found", "No announcement with this id.")
+    if confirming and announcement.status == "rejected":
+        return _not_draft(announcement)  # rejected is final: never sent
+    if confirming and announcement.status != "draft":
+        return web.json_response(await _report(request, announcement))
+    decision = await _decision(request, announcement, ("approver",))
+    if isinstance(decision, web.Response):
+        return decision
+    approver, _ = decision
     if not await request.app[ANNOUNCEMENTS].approve(announcement.id, approver):
-        return _error(409, "not_draft", f"The announcement is {announcement.status}, no draft.")
+        return _not_draft(announcement)
     logger.info("announcement %s approved", announcement.id)
     request.app[SENDER].wake()
+    await _tell_author(request, announcement, approved=True)
     approved = await request.app[ANNOUNCEMENTS].get(announcement.id)
     assert approved is not None  # it was there a moment ago and nothing deletes announcements
     return web.json_response(await _report(request, approved))

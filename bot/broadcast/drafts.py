@@ -143,6 +143,10 @@ class SqlAnnouncementOffice:
             author=found.author,
         )
 
+    async def reject(self, announcement_id: int, approver: str, reason: str | None) -> bool:
+        """Reject an announcement waiting for approval: it is never sent."""
+        return await self._store.reject(announcement_id, approver, reason)
+
     async def approve(self, announcement_id: int, approver: str) -> bool:
         """Approve an announcement waiting for approval, then let the sender look for it."""
         if not await self._store.approve(announcement_id, approver):

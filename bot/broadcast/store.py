@@ -62,8 +62,9 @@ class Announcement:
     send_at: datetime | None
     status: str
     author: str
-    approver: str | None
+    approver: str | None  # who approved or rejected it
     created_at: datetime
+    rejection_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ def _announcement(row: Any) -> Announcement:
         author=row.author,
         approver=row.approver,
         created_at=cast(datetime, _utc(row.created_at)),
+        rejection_reason=row.rejection_reason,
     )
 
 
@@ -181,6 +183,16 @@ class AnnouncementStore:
                 update(_announcements)
                 .where(_announcements.c.id == announcement_id, _announcements.c.status == "draft")
                 .values(status="approved", approver=approver)
+            )
+        return bool(result.rowcount)
+
+    async def reject(self, announcement_id: int, approver: str, reason: str | None) -> bool:
+        """Reject a draft: it is never sent; False when it is no (longer a) draft."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                update(_announcements)
+                .where(_announcements.c.id == announcement_id, _announcements.c.status == "draft")
+                .values(status="rejected", approver=approver, rejection_reason=reason)
             )
         return bool(result.rowcount)
 

@@ -22,13 +22,30 @@ NOW: Final = "/announce_now"
 CONFIRM: Final = "/announce_confirm"
 CANCEL: Final = "/announce_cancel"
 APPROVE: Final = "/announce_approve"  # + " <id>"
+REJECT: Final = "/announce_reject"  # + " <id>": asks for the reason
+REJECT_NOW: Final = "/announce_reject_now"  # + " <id>": rejects without a reason
+REJECT_KEEP: Final = "/announce_reject_keep"  # + " <id>": does not reject after all
+MAX_REASON_CHARS: Final = 1000
 _START_WORDS: Final = frozenset({"/announce", "/ankuendigen", "/ankündigen"})
 _CANCEL_WORDS: Final = frozenset({"/cancel", "/abbrechen", CANCEL})
 _APPROVE_WORDS: Final = frozenset({"/approve", "/freigeben", APPROVE})
+_REJECT_WORDS: Final = frozenset({"/reject", "/ablehnen", REJECT})
 LIST_SPLIT = re.compile(r"\s*(?:[,;]|\bund\b|\band\b|&)\s*", re.IGNORECASE)
 _NO_TOPIC_WORDS: Final = frozenset({"ohne thema", "keins", "kein thema", "none", "no topic"})
 
-Kind = Literal["start", "cancel", "approve", "skip", "whole_city", "topic", "now", "confirm"]
+Kind = Literal[
+    "start",
+    "cancel",
+    "approve",
+    "reject",
+    "reject_now",
+    "reject_keep",
+    "skip",
+    "whole_city",
+    "topic",
+    "now",
+    "confirm",
+]
 _BUTTONS: Final[dict[str, Kind]] = {
     SKIP: "skip",
     WHOLE_CITY: "whole_city",
@@ -44,7 +61,8 @@ _MONTHS_EN: Final = (
 
 @dataclass(frozen=True, slots=True)
 class StaffCommand:
-    """A staff command typed or tapped, and its argument (a topic, an announcement number)."""
+    """A staff command typed or tapped, and its argument (a topic, an announcement number and
+    perhaps a reason)."""
 
     kind: Kind
     argument: str = ""
@@ -61,6 +79,12 @@ def parse_staff_command(text: str) -> StaffCommand | None:
         return StaffCommand("cancel")
     if word in _APPROVE_WORDS:
         return StaffCommand("approve", rest)
+    if word in _REJECT_WORDS:
+        return StaffCommand("reject", rest)
+    if word == REJECT_NOW:
+        return StaffCommand("reject_now", rest)
+    if word == REJECT_KEEP:
+        return StaffCommand("reject_keep", rest)
     if word == TOPIC:
         return StaffCommand("topic", rest)
     kind = _BUTTONS.get(word)

@@ -5,9 +5,12 @@ send time → a preview with the recipients per channel, then "send" or "cancel"
 confirmation stores the announcement, through the same store and outbox as the staff HTTP API.
 With `STAFF_REQUIRE_APPROVAL` the confirmation puts it in waiting for approval and tells the
 approvers; another staff person with the approver role approves it (`/approve <no>` or the
-button). `/cancel` (also `/abbrechen`) ends a draft at any step. Each step is stored before it
+button), or rejects it (`/reject <no> <reason>`, or the button, which asks for the reason): a
+rejected announcement is never sent, and its author is told why. `/cancel` (also `/abbrechen`)
+ends a draft at any step. Each step is stored before it
 is answered, so a draft survives a restart. Anyone who is not staff is told they may not, and
-nothing else happens.
+nothing else happens. Staff accounts are named as author or approver by `staff_name` (the gateway
+gives the keyed hash of the platform id, so the announcements never hold it in clear).
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from bot.core.announce_words import (
     APPROVE,
     CANCEL,
     CONFIRM,
+    MAX_REASON_CHARS,
     NOW,
+    REJECT,
+    REJECT_KEEP,
+    REJECT_NOW,
     SKIP,
     TOPIC,
     WHOLE_CITY,
@@ -90,6 +97,7 @@ class AnnouncementDesk:
         *,
         require_approval: bool,
         clock: Callable[[], datetime] = now_utc,
+        staff_name: Callable[[ChannelName, str], str] = staff_key,
     ) -> None:
         self._office = office
         self._staff = staff
@@ -98,6 +106,7 @@ class AnnouncementDesk:
         self._outbound = outbound  # filled as the channels start
         self._require_approval = require_approval
         self._clock = clock
+        self._staff_name = staff_name  # how author and approver are stored
 
     async def handle(self, person: Person, said: str) -> StaffAnswer | None:
         """Answer a staff command or a draft's next step; None when the text is not for us."""
@@ -112,6 +121,17 @@ class AnnouncementDesk:
             return self._say(person, "announce_not_allowed")
         if command is not None and command.kind == "approve":
             return await self._approve(person, role == "approver", command.argument)
+        if command is None and not said.startswith("/"):
+            waiting = _reason_asked(person)
+            if waiting is not None and choose(said, person.last_buttons) is None:
+                # the reason asked for after "Ablehnen"
+                command = StaffCommand("reject", f"{waiting} {said.strip()}")
+        if command is None:
+            chosen = choose(said, person.last_buttons)
+            if chosen is not None and chosen.payload.startswith(REJECT):
+                command = parse_staff_command(chosen.payload)
+        if command is not None and command.kind in ("reject", "reject_now", "reject_keep"):
+            return await self._reject(person, role == "approver", command)
         draft = await self._office.draft(person.id)
         if command is None:
             if draft is None:
@@ -249,7 +269,7 @@ class AnnouncementDesk:
         """Store the confirmed draft as an announcement: it goes out, or waits for approval."""
         person = replace(person, last_buttons=())
         approved = not self._require_approval
-        author = staff_key(person.channel, person.platform_id)
+        author = self._staff_name(person.channel, person.platform_id)
         announcement_id = await self._office.submit(draft, author, approved=approved)
         if announcement_id is None:
             return self._say(person, "announce_no_draft")
@@ -292,8 +312,11 @@ class AnnouncementDesk:
             where=say_where(lang, draft.districts, self._districts),
             when=say_when(lang, draft.send_at),
         )
-        button = Button(texts.text("announce_approve", lang), f"{APPROVE} {number}")
-        return OutgoingMessage(request, buttons=(button,))
+        buttons = (
+            Button(texts.text("announce_approve", lang), f"{APPROVE} {number}"),
+            Button(texts.text("announce_reject", lang), f"{REJECT} {number}"),
+        )
+        return OutgoingMessage(request, buttons=buttons)
 
     async def _approve(self, person: Person, may_approve: bool, number: str) -> StaffAnswer:
         """A second staff person with the approver role approves a waiting announcement."""
@@ -305,29 +328,102 @@ class AnnouncementDesk:
         found = await self._office.announcement(int(number))
         if found is None:
             return self._say(person, "announce_not_found", id=number)
-        me = staff_key(person.channel, person.platform_id)
+        me = self._staff_name(person.channel, person.platform_id)
         if found.author == me:
             return self._say(person, "announce_own")
         if found.status != "draft" or not await self._office.approve(found.id, me):
             return self._say(person, "announce_not_waiting", id=number)
         logger.info("announcement %s approved from a chat by person %s", found.id, person.id)
-        channel, _, platform_id = found.author.partition(":")
-        if channel in ("telegram", "matrix"):
-            author_channel: ChannelName = "telegram" if channel == "telegram" else "matrix"
-            await self._tell(
-                author_channel,
-                platform_id,
-                lambda lg: OutgoingMessage(
-                    texts.text(
-                        "announce_approved_author",
-                        lg,
-                        id=number,
-                        when=say_when(lg, found.send_at),
-                    )
-                ),
-            )
+        await self.tell_author_decision(found.id, found.author, found.send_at, approved=True)
         when = say_when(person.language, found.send_at)
         return self._say(person, "announce_approved", id=number, when=when)
+
+    async def _reject(self, person: Person, may_reject: bool, command: StaffCommand) -> StaffAnswer:
+        """A second staff person with the approver role rejects a waiting announcement; a typed
+        `/reject <no>` or the button asks for the reason first."""
+        person = replace(person, last_buttons=())
+        if not may_reject:
+            return self._say(person, "announce_reject_not_allowed")
+        number, _, reason = command.argument.strip().partition(" ")
+        reason = " ".join(reason.split())  # one line: it is quoted in a sentence
+        if not number.isdigit() or len(number) > 18:
+            return self._say(person, "announce_reject_usage")
+        found = await self._office.announcement(int(number))
+        if found is None:
+            return self._say(person, "announce_not_found", id=number)
+        me = self._staff_name(person.channel, person.platform_id)
+        if found.author == me:
+            return self._say(person, "announce_own_reject")
+        if found.status != "draft":
+            return self._say(person, "announce_not_waiting", id=number)
+        if command.kind == "reject_keep":
+            return self._say(person, "announce_reject_kept", id=number)
+        if command.kind == "reject" and not reason:
+            return self._ask_reason(person, number)
+        if len(reason) > MAX_REASON_CHARS:
+            problem = texts.text(
+                "announce_reason_too_long", person.language, max=str(MAX_REASON_CHARS)
+            )
+            answer = self._ask_reason(person, number)
+            lead = OutgoingMessage(problem)
+            return StaffAnswer(answer.person, (lead, *answer.messages))
+        if not await self._office.reject(found.id, me, reason or None):
+            return self._say(person, "announce_not_waiting", id=number)
+        logger.info("announcement %s rejected from a chat by person %s", found.id, person.id)
+        await self.tell_author_decision(
+            found.id, found.author, found.send_at, approved=False, reason=reason or None
+        )
+        return self._say(person, "announce_rejected", id=number)
+
+    def _ask_reason(self, person: Person, number: str) -> StaffAnswer:
+        lang = person.language
+        buttons = (
+            Button(texts.text("announce_reject_without_reason", lang), f"{REJECT_NOW} {number}"),
+            Button(texts.text("announce_reject_keep", lang), f"{REJECT_KEEP} {number}"),
+        )
+        question = OutgoingMessage(
+            texts.text("announce_reject_ask", lang, id=number), buttons=buttons
+        )
+        return StaffAnswer(replace(person, last_buttons=buttons), (question,))
+
+    async def tell_author_decision(
+        self,
+        announcement_id: int,
+        author: str,
+        send_at: datetime | None,
+        *,
+        approved: bool,
+        reason: str | None = None,
+    ) -> int:
+        """Tell a chat author that their announcement was approved or rejected (in a chat or
+        through the staff API); 1 when told (0 for the API's own authors, who read its answer)."""
+        number = str(announcement_id)
+
+        def told(lang: Language) -> OutgoingMessage:
+            if approved:
+                when = say_when(lang, send_at)
+                return OutgoingMessage(
+                    texts.text("announce_approved_author", lang, id=number, when=when)
+                )
+            if reason:
+                key = "announce_rejected_author"
+                return OutgoingMessage(texts.text(key, lang, id=number, reason=reason))
+            return OutgoingMessage(
+                texts.text("announce_rejected_author_no_reason", lang, id=number)
+            )
+
+        return await self._tell_author(author, told)
+
+    async def _tell_author(
+        self, author: str, message: Callable[[Language], OutgoingMessage]
+    ) -> int:
+        """Write to the staff account that authored an announcement in a chat, if it still is
+        one (the staff API's authors are names, not accounts)."""
+        for channel, accounts in self._staff.accounts.items():
+            for platform_id in accounts:
+                if self._staff_name(channel, platform_id) == author:
+                    return await self._tell(channel, platform_id, message)
+        return 0
 
     async def _tell(
         self,
@@ -351,3 +447,12 @@ class AnnouncementDesk:
     @staticmethod
     def _say(person: Person, key: str, **values: str) -> StaffAnswer:
         return StaffAnswer(person, (OutgoingMessage(texts.text(key, person.language, **values)),))
+
+
+def _reason_asked(person: Person) -> str | None:
+    """The number of the announcement whose rejection reason was just asked for, if any."""
+    for button in person.last_buttons:
+        command = parse_staff_command(button.payload)
+        if command is not None and command.kind == "reject_now" and command.argument:
+            return command.argument
+    return None

@@ -203,6 +203,14 @@ class Conversation:
             if chosen is not None:
                 assistant_text = chosen.payload
             else:
+                # the answer to "which district?" just asked (before language detection:
+                # "KTV" says nothing of the person's language)
+                where = (
+                    self._subscriptions.answer_where(person, text) if self._subscriptions else None
+                )
+                if where is not None:
+                    answered = [*before, *where.messages]
+                    return await self._finish(msg, stored, where.person, answered, heard=heard)
                 assistant_text = text
                 # a command or payload says nothing of the person's language
                 guess = not msg.language_choice and not text.lstrip().startswith("/")

@@ -238,8 +238,8 @@ class SubmittedAnnouncement:
     districts: tuple[str, ...]
     topics: tuple[str, ...]
     send_at: datetime | None
-    status: str  # draft (waiting for approval), approved, sending, sent
-    author: str  # "<channel>:<platform id>"
+    status: str  # draft (waiting for approval), approved, sending, sent, rejected
+    author: str  # "<channel>:<keyed hash of the platform id>" (the desk's `staff_name`)
 
 
 class AnnouncementOffice(Protocol):
@@ -266,3 +266,6 @@ class AnnouncementOffice(Protocol):
 
     async def approve(self, announcement_id: int, approver: str) -> bool:
         """Approve an announcement waiting for approval; False when it is not waiting."""
+
+    async def reject(self, announcement_id: int, approver: str, reason: str | None) -> bool:
+        """Reject an announcement waiting for approval (never sent); False when not waiting."""

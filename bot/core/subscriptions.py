@@ -3,6 +3,12 @@
 `/subscribe <district> [topic]` asks once and subscribes only on the "yes" it offered;
 `/unsubscribe [district|topic]` (also `/stop`) removes at once and says what went;
 `/subscriptions` lists them. German command words work too (/abonnieren, /abbestellen, /abos).
+
+A wish in plain words without a district is asked which one; the citizen's next message answers
+it ("Lichtenhagen", "in Dierkow", "ganz Rostock", "KTV"), a message that names no district is
+asked again with the choices, and a new question is answered as that ("what the citizen just
+said wins"). The question is pending while its "Ganz Rostock" button (`/subscribe_where{…}`,
+carrying the topic) is the person's offered choice, so it survives a restart like any choice.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ for _word in ("allethemen", "alltopics", "alles"):
 SUBSCRIBE_CONFIRMED: Final = "/subscribe_confirmed"
 SUBSCRIBE_CANCELLED: Final = "/subscribe_cancelled"
 UNSUBSCRIBE_KEPT: Final = "/unsubscribe_kept"
+# The whole-city answer to "which district?", + {"topic": "<topic>|all"}; while offered, the
+# person's next message is taken as the district.
+SUBSCRIBE_WHERE: Final = "/subscribe_where"
 _SUBSCRIBE = frozenset({"/subscribe", "/abonnieren", "/abo"})
 _UNSUBSCRIBE = frozenset({"/unsubscribe", "/abbestellen", "/stop"})
 _LIST = frozenset({"/subscriptions", "/abos", "/abonnements"})
@@ -85,6 +94,11 @@ def parse_subscription_command(text: str) -> SubscriptionCommand | None:
     "topic": "construction"}`), so the assistant can offer subscribing as a button.
     """
     stripped = text.strip()
+    if stripped.startswith(SUBSCRIBE_WHERE + "{"):
+        topic = _where_topic(stripped)
+        if topic is None:
+            return None
+        return SubscriptionCommand("subscribe", "alle" if topic == ALL else f"alle {topic}")
     for intent, action in _INTENTS:
         if stripped.startswith(intent):
             words = _intent_words(stripped)
@@ -104,6 +118,51 @@ def parse_subscription_command(text: str) -> SubscriptionCommand | None:
     if word in _LIST and not rest.strip():
         return SubscriptionCommand("list")
     return None
+
+
+def _where_topic(payload: str) -> str | None:
+    """The topic a which-district question keeps (`/subscribe_where{"topic": …}`)."""
+    try:
+        entities = json.loads(payload.removeprefix(SUBSCRIBE_WHERE))
+    except ValueError:
+        return None
+    topic = entities.get("topic") if isinstance(entities, dict) else None
+    return topic if topic == ALL or topic in TOPICS else None
+
+
+def pending_where(person: Person) -> str | None:
+    """The topic of the which-district question the person was just asked, if they were."""
+    for button in person.last_buttons:
+        if button.payload.startswith(SUBSCRIBE_WHERE + "{"):
+            return _where_topic(button.payload)
+    return None
+
+
+# Words around a district in an answer to "which district?" ("in der KTV, bitte", "I live in
+# Dierkow"): only these may stand beside it, anything else makes it a new question.
+_ANSWER_FILLERS: Final = frozenset(
+    name_key(w)
+    for w in "in im ins der die das dem den aus für von vom bei nach nur ganz ganze ganzen gern "
+    "gerne bitte ja ich wohne möchte hätte gerne mein meinem meinen stadtteil stadtbereich viertel "
+    "nachrichten neuigkeiten infos und also ok okay dann the for from of in at around please "
+    "yes i live would like my district area news just only and ok".split()
+)
+# An answer without a district that says no ("nein danke", "doch nicht"): nothing is subscribed.
+_NO_WORDS: Final = frozenset(
+    name_key(w)
+    for w in "nein ne nee doch nicht lieber keine kein abbrechen danke no not cancel thanks "
+    "never mind nope".split()
+)
+_NEGATIONS: Final = frozenset(
+    name_key(w) for w in "nein ne nee nicht abbrechen no not cancel nope".split()
+)
+# A message starting like this is a question of its own, not the name of a district.
+_QUESTION_WORDS: Final = frozenset(
+    name_key(w)
+    for w in "wo wie was wann wer welche welcher welches warum wieso gibt kann können hallo hi "
+    "moin servus where what when who which why how is are can could hello hey".split()
+)
+_SHORT_ANSWER_WORDS: Final = 3
 
 
 # The action server's custom payload for a subscription asked for in plain words
@@ -237,6 +296,70 @@ class SubscriptionDesk:
         self._store = store
         self._districts = districts
 
+    def answer_where(self, person: Person, said: str) -> SubscriptionAnswer | None:
+        """The person's answer to "which district?" when they were just asked it: the yes
+        question for that district, the question again with the choices, or None when the
+        message is something else (then it is answered as that and the question is dropped)."""
+        topic = pending_where(person)
+        if topic is None or said.lstrip().startswith("/"):
+            return None
+        words = _WORD.findall(said)
+        places: list[str] = []
+        named_topic: str | None = None
+        other: list[str] = []
+        at = 0
+        while at < len(words):
+            for size in range(min(3, len(words) - at), 0, -1):
+                phrase = " ".join(words[at : at + size])
+                # a single letter is a district's code only as the whole answer ("I" in "I live")
+                whole = len(words) == 1
+                found = (
+                    self._districts.resolve(phrase) if whole or len(name_key(phrase)) > 2 else None
+                )
+                if found is not None:
+                    places.extend(d for d in found if d not in places)
+                    break
+                named = topic_of(phrase)
+                if named is not None and named != ALL:
+                    named_topic = named
+                    break
+            else:
+                other.append(name_key(words[at]))
+                size = 1
+            at += size
+        keys = [k for k in other if k not in _ANSWER_FILLERS]
+        if places and not keys:
+            chosen = (ALL,) if ALL in places else tuple(places)
+            return self._ask_for(person, chosen, named_topic or topic)
+        if places or (words and name_key(words[0]) in _QUESTION_WORDS):
+            return None  # "Wo ist die nächste Toilette in Lichtenhagen?": a question of its own
+        if other and all(k in _NO_WORDS for k in other) and any(k in _NEGATIONS for k in other):
+            return self._answer(replace(person, last_buttons=()), "subscribe_cancelled")
+        if len(words) > _SHORT_ANSWER_WORDS or "?" in said:
+            return None
+        return self._where_again(person, topic, said)
+
+    def _which(self, lang: Language, topic: str) -> OutgoingMessage:
+        """ "Which district?" with the whole city as a button that keeps the topic."""
+        payload = SUBSCRIBE_WHERE + json.dumps({"topic": topic}, ensure_ascii=False)
+        whole_city = Button(texts.text("subscribe_all_button", lang), payload)
+        if topic == ALL:
+            question = texts.text("subscribe_which", lang)
+        else:
+            about = texts.text(f"topic_{topic}", lang)
+            question = texts.text("subscribe_which_topic", lang, topic=about)
+        return OutgoingMessage(question, buttons=(whole_city,))
+
+    def _where_again(self, person: Person, topic: str, said: str) -> SubscriptionAnswer:
+        lang = person.language
+        which = self._which(lang, topic)
+        choices = texts.word_list(lang, self._districts.grouped(self._districts.names))
+        again = texts.text(
+            "subscribe_where_again", lang, name=" ".join(said.split())[:60], choices=choices
+        )
+        message = replace(which, text=again)
+        return SubscriptionAnswer(replace(person, last_buttons=which.buttons), (message,))
+
     async def in_words(
         self,
         person: Person,
@@ -250,11 +373,10 @@ class SubscriptionDesk:
         request = completed(request, said, self._districts) if said else request
         if request.action == "unsubscribe" and not request.words:
             return await self.ask_to_end_all(person, replies)
-        if request.action == "subscribe" and not request.words:
-            lang = person.language
-            whole_city = Button(texts.text("subscribe_all_button", lang), "/subscribe alle")
-            which = OutgoingMessage(texts.text("subscribe_which", lang), buttons=(whole_city,))
-            return person, [*replies, which]
+        target = parse_target(request.words, self._districts)
+        if request.action == "subscribe" and isinstance(target, Target) and not target.districts:
+            which = self._which(person.language, target.topic or ALL)
+            return replace(person, last_buttons=which.buttons), [*replies, which]
         answer = await self.handle(person, request)
         return answer.person, [*replies, *answer.messages]
 
@@ -294,14 +416,16 @@ class SubscriptionDesk:
         return await self._list(person)
 
     def _ask(self, person: Person, words: str) -> SubscriptionAnswer:
-        lang = person.language
         if not words:
             return self._answer(person, "subscribe_usage")
         target = parse_target(words, self._districts)
         if isinstance(target, str):
             return self._answer(person, "subscribe_unknown", name=target)
-        places = target.districts or (ALL,)
-        topic = target.topic or ALL
+        return self._ask_for(person, target.districts or (ALL,), target.topic or ALL)
+
+    def _ask_for(self, person: Person, places: Sequence[str], topic: str) -> SubscriptionAnswer:
+        """Whether to subscribe to this topic in these districts, with the yes that does it."""
+        lang = person.language
         confirm = SUBSCRIBE_CONFIRMED + json.dumps(
             {"districts": list(places), "topic": topic}, ensure_ascii=False
         )

@@ -266,6 +266,18 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Gladly. Which district would you like news from? Say for example “news from "
         "Lichtenhagen” or “construction in Südstadt”, or choose all of Rostock.",
     },
+    "subscribe_which_topic": {
+        "de": "Gern: {topic}. Für welchen Stadtteil? Sagen Sie zum Beispiel „Lichtenhagen“, "
+        "„KTV“ oder „Dierkow“, oder wählen Sie ganz Rostock.",
+        "en": "Gladly: {topic}. For which district? Say for example “Lichtenhagen”, “KTV” or "
+        "“Dierkow”, or choose all of Rostock.",
+    },
+    "subscribe_where_again": {
+        "de": "„{name}“ kenne ich nicht als Stadtteil von Rostock. Für welchen Stadtteil möchten "
+        "Sie Nachrichten bekommen? Zur Wahl stehen: {choices}. Oder wählen Sie ganz Rostock.",
+        "en": "I do not know “{name}” as a district of Rostock. Which district would you like "
+        "news from? You can choose: {choices}. Or choose all of Rostock.",
+    },
     "subscribe_all_button": {"de": "Ganz Rostock", "en": "All of Rostock"},
     "subscribe_unknown": {
         "de": "„{name}“ kenne ich nicht als Stadtteil oder Thema. Bitte nennen Sie einen Stadtteil "
@@ -473,9 +485,9 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     },
     "announce_approval_request": {
         "de": "Ankündigung Nr. {id} wartet auf Ihre Freigabe:\n\n{text}\n\nStadtteile: "
-        "{where}\nSenden: {when}\nFreigeben: /approve {id}",
+        "{where}\nSenden: {when}\nFreigeben: /approve {id}\nAblehnen: /reject {id} und der Grund",
         "en": "Announcement no. {id} waits for your approval:\n\n{text}\n\nDistricts: {where}\n"
-        "Send: {when}\nTo approve: /approve {id}",
+        "Send: {when}\nTo approve: /approve {id}\nTo reject: /reject {id} and the reason",
     },
     "announce_approve_usage": {
         "de": "Bitte nennen Sie die Nummer der Ankündigung, zum Beispiel /approve 12.",
@@ -505,6 +517,53 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
     "announce_approved_author": {
         "de": "Ihre Ankündigung Nr. {id} wurde freigegeben und wird {when} gesendet.",
         "en": "Your announcement no. {id} was approved and will be sent {when}.",
+    },
+    "announce_reject": {"de": "Ablehnen", "en": "Reject"},
+    "announce_reject_ask": {
+        "de": "Warum lehnen Sie Ankündigung Nr. {id} ab? Schreiben Sie den Grund in einem Satz. "
+        "Wer sie geschrieben hat, bekommt ihn zu lesen.",
+        "en": "Why do you reject announcement no. {id}? Please write the reason in a sentence. "
+        "Whoever wrote it will read it.",
+    },
+    "announce_reject_without_reason": {"de": "Ohne Grund ablehnen", "en": "Reject, no reason"},
+    "announce_reject_keep": {"de": "Doch nicht ablehnen", "en": "Do not reject"},
+    "announce_reject_kept": {
+        "de": "Gut. Ankündigung Nr. {id} wartet weiter auf Freigabe.",
+        "en": "All right. Announcement no. {id} is still waiting for approval.",
+    },
+    "announce_reason_too_long": {
+        "de": "Der Grund ist zu lang: höchstens {max} Zeichen, bitte.",
+        "en": "The reason is too long: {max} characters at most, please.",
+    },
+    "announce_reject_usage": {
+        "de": "Bitte nennen Sie die Nummer der Ankündigung und den Grund, zum Beispiel "
+        "/reject 12 Das Datum stimmt nicht.",
+        "en": "Please give the announcement's number and the reason, for example "
+        "/reject 12 The date is wrong.",
+    },
+    "announce_reject_not_allowed": {
+        "de": "Ablehnen dürfen nur Mitarbeitende mit Freigaberecht.",
+        "en": "Only staff with the approver role may reject.",
+    },
+    "announce_own_reject": {
+        "de": "Ihre eigene Ankündigung können Sie nicht ablehnen. Das muss eine zweite Person "
+        "tun. Einen Entwurf beenden Sie mit /cancel.",
+        "en": "You cannot reject your own announcement. A second person has to do that. To end "
+        "a draft, use /cancel.",
+    },
+    "announce_rejected": {
+        "de": "Abgelehnt. Ankündigung Nr. {id} wird nicht gesendet.",
+        "en": "Rejected. Announcement no. {id} will not be sent.",
+    },
+    "announce_rejected_author": {
+        "de": "Ihre Ankündigung Nr. {id} wurde abgelehnt und wird nicht gesendet. Grund: {reason}",
+        "en": "Your announcement no. {id} was rejected and will not be sent. Reason: {reason}",
+    },
+    "announce_rejected_author_no_reason": {
+        "de": "Ihre Ankündigung Nr. {id} wurde abgelehnt und wird nicht gesendet. Einen Grund "
+        "hat die zweite Person nicht genannt.",
+        "en": "Your announcement no. {id} was rejected and will not be sent. The second person "
+        "gave no reason.",
     },
 }
 

@@ -36,6 +36,11 @@ class PeopleIds:
         message = f"{channel}\x00{platform_id}".encode()
         return PREFIX + hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
+    def staff(self, channel: ChannelName, platform_id: str) -> str:
+        """How a staff account is named as author or approver of an announcement: its channel
+        and the keyed hash of its platform id ("telegram:h1:…"), as `people` holds it."""
+        return f"{channel}:{self.platform(channel, platform_id)}"
+
     def address(self, channel: ChannelName | str, chat_id: str) -> str:
         """The stored form of where to answer: hashed for the web chat, as it is elsewhere.
 

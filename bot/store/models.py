@@ -92,10 +92,15 @@ class AnnouncementRow(Base):
     districts: Mapped[list[str]] = mapped_column(JSON)  # Stadtbereiche; empty: the whole city
     topics: Mapped[list[str]] = mapped_column(JSON)  # empty: for all-topics subscribers only
     send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # draft → approved → sending (deliveries written) → sent
+    # draft → approved → sending (deliveries written) → sent; or draft → rejected (never sent)
     status: Mapped[str] = mapped_column(String(16), index=True)
+    # A chat's staff are "<channel>:" + the keyed hash of their platform id (bot/store/identity.py);
+    # the staff API's are the names its callers give.
     author: Mapped[str] = mapped_column(String(100))
+    # the second person who approved or rejected it
     approver: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # why it was rejected, as the second person wrote it (None: approved, waiting, or no reason)
+    rejection_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

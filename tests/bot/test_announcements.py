@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import create_app
+from bot.app import PEOPLE_IDS, create_app
 from bot.broadcast.api import ANNOUNCEMENTS
 from bot.broadcast.settings import BroadcastSettings
 from bot.channels.web.routes import ENGINE
@@ -76,6 +76,30 @@ async def subscriber(
 async def web_chat(client: TestClient, sender: str, text: str, lang: str = "de") -> list[str]:
     answer = await client.post("/api/chat", json={"sender": sender, "message": text, "lang": lang})
     return [m["text"] for m in (await answer.json())["messages"]]
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON value, keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (str(k), *_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)]
+
+
+async def identities(client: TestClient, *senders: str) -> set[str]:
+    """What identifies these web chat people: sender ids, their stored forms, person ids."""
+    assert client.app is not None
+    ids = client.app[PEOPLE_IDS]
+    people = SqlPersonStore(client.app[ENGINE], ids)
+    found = {*senders, *(ids.platform("web", s) for s in senders)}
+    for sender in senders:
+        person = await people.find("web", sender)
+        assert person is not None
+        found.add(person.id)
+    return found
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within_s: float = 10.0) -> None:
@@ -218,6 +242,8 @@ async def test_a_subscribed_web_chat_person_sees_the_announcement_at_the_next_vi
     ).json()
     assert report["deliveries"]["web"]["sent"] == 2
     assert report["recipients"]["web"] == 2
+    # staff see the texts and the counts, never whom it reached: no chat address, no person id
+    assert not set(_strings(report)) & await identities(staff, "web-anna", "web-ben")
 
 
 async def test_with_approval_required_only_another_persons_approval_sends(
@@ -259,6 +285,74 @@ async def test_with_approval_required_only_another_persons_approval_sends(
             return bool((await visit.json())["messages"])
 
         await eventually(arrived)
+
+
+async def test_a_second_person_rejects_with_a_reason_and_it_is_never_sent(
+    tmp_path: Path,
+) -> None:
+    async with gateway(tmp_path, STAFF_REQUIRE_APPROVAL="true") as staff:
+        await web_chat(staff, "web-anna", "/subscribe alle")
+        await web_chat(staff, "web-anna", "ja")
+        draft = {**ROAD_WORKS, "districts": [], "author": "Pressestelle Müller"}
+        created = await staff.post("/api/staff/announcements", json=draft, headers=AUTH)
+        path = f"/api/staff/announcements/{(await created.json())['id']}"
+        own = await staff.post(
+            f"{path}/reject", json={"approver": "Pressestelle Müller"}, headers=AUTH
+        )
+        assert own.status == 409
+        assert (await own.json())["error"]["code"] == "approver_is_author"
+        for body, field in (
+            ({"approver": "Ortsamt Nord", "reason": 5}, "reason"),
+            ({"approver": "Ortsamt Nord", "reason": " "}, "reason"),
+            ({"approver": "Ortsamt Nord", "reason": "x" * 1001}, "reason"),
+            ({"approver": "Ortsamt Nord", "why": "egal"}, "why"),
+            ({"reason": "Das Datum stimmt nicht."}, "approver"),
+        ):
+            refused = await staff.post(f"{path}/reject", json=body, headers=AUTH)
+            assert refused.status == 400, body
+            assert (await refused.json())["error"]["field"] == field
+        assert (await (await staff.get(path, headers=AUTH)).json())["status"] == "draft"
+
+        reason = "Das Datum stimmt nicht: die Sperrung beginnt erst am Dienstag."
+        rejected = await staff.post(
+            f"{path}/reject", json={"approver": "Ortsamt Nord", "reason": reason}, headers=AUTH
+        )
+        assert rejected.status == 200
+        body = await rejected.json()
+        assert (body["status"], body["approver"]) == ("rejected", "Ortsamt Nord")
+        assert body["rejection_reason"] == reason
+        # final: neither approving nor confirming nor rejecting again changes it
+        for step, json_body in (
+            ("approve", {"approver": "Ortsamt Süd"}),
+            ("confirm", {"approver": "Ortsamt Süd"}),
+            ("reject", {"approver": "Ortsamt Süd"}),
+        ):
+            late = await staff.post(f"{path}/{step}", json=json_body, headers=AUTH)
+            assert late.status == 409, step
+            assert (await late.json())["error"]["code"] == "not_draft"
+        await asyncio.sleep(0.3)  # the sender had its chances (it polls every 0.05 s)
+        visit = await staff.get("/api/chat/messages", params={"sender": "web-anna"})
+        assert (await visit.json())["messages"] == []
+        report = await (await staff.get(path, headers=AUTH)).json()
+        assert (report["status"], report["rejection_reason"]) == ("rejected", reason)
+        assert report["deliveries"]["web"] == {
+            "pending": 0, "sent": 0, "failed": 0, "failed_reasons": {}
+        }  # fmt: skip
+        # without a reason it is rejected all the same
+        second = await staff.post("/api/staff/announcements", json=draft, headers=AUTH)
+        other = f"/api/staff/announcements/{(await second.json())['id']}"
+        plain = await staff.post(f"{other}/reject", json={"approver": "Ortsamt Nord"}, headers=AUTH)
+        assert plain.status == 200
+        assert (await plain.json())["rejection_reason"] is None
+
+
+async def test_an_announcement_already_approved_cannot_be_rejected(staff: TestClient) -> None:
+    created = await staff.post("/api/staff/announcements", json=ROAD_WORKS, headers=AUTH)
+    path = f"/api/staff/announcements/{(await created.json())['id']}"
+    late = await staff.post(f"{path}/reject", json={"approver": "Ortsamt Nord"}, headers=AUTH)
+    assert late.status == 409
+    assert (await late.json())["error"]["code"] == "not_draft"
+    assert (await (await staff.get(path, headers=AUTH)).json())["status"] != "rejected"
 
 
 async def test_an_announcement_for_later_waits_for_its_time(staff: TestClient) -> None:

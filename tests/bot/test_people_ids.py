@@ -104,3 +104,37 @@ def test_without_a_configured_key_one_is_made_once_and_kept(tmp_path: Path) -> N
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert load_key(None, key_file) == first
     assert load_key("configured-key-of-the-city", key_file) == b"configured-key-of-the-city"
+
+
+async def test_the_migration_hashes_staff_ids_of_announcements_and_keeps_api_names(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "gateway.sqlite3"
+    url = f"sqlite:///{path}"
+    command.upgrade(alembic_config(url), "0008_announcement_rejections")
+    now = datetime.now(UTC).isoformat()
+    with sqlite3.connect(path) as conn:
+        for author, approver in (
+            ("telegram:5551234567", "matrix:@presse:rostock.de"),
+            ("Pressestelle Müller", "Ortsamt Nord"),
+            ("matrix:@quartier-ktv:rostock.de", None),
+        ):
+            conn.execute(
+                "INSERT INTO announcements (text, districts, topics, status, author, approver, "
+                "created_at) VALUES ('Hallo', '[]', '[]', 'approved', ?, ?, ?)",
+                (author, approver, now),
+            )
+    with pytest.raises(RuntimeError, match="PEOPLE_ID_KEY"):
+        migrate(url)  # staff ids are kept in clear: hashing them needs the key
+    migrate(url, IDS)
+    migrate(url, IDS)  # a second run changes nothing
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT author, approver FROM announcements ORDER BY id").fetchall()
+    assert rows == [
+        (IDS.staff("telegram", "5551234567"), IDS.staff("matrix", "@presse:rostock.de")),
+        ("Pressestelle Müller", "Ortsamt Nord"),
+        (IDS.staff("matrix", "@quartier-ktv:rostock.de"), None),
+    ]
+    dump = _dump(path)
+    assert "5551234567" not in dump
+    assert "@presse:rostock.de" not in dump

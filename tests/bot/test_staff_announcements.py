@@ -4,6 +4,7 @@ only the assistant is scripted, and it must never be asked while a draft is goin
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,7 @@ from bot.core.messages import ChannelName, IncomingMessage, Language
 from bot.core.ports import OutboundChannel, Subscription
 from bot.core.sendtime import CITY_TIME
 from bot.store.database import create_engine, migrate
+from bot.store.identity import PeopleIds
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
 from bot.store.web_outbox import WebOutbox
@@ -35,6 +37,7 @@ from tests.fakes import ScriptedAssistant
 TEXT_DE = "Die Eltiner Straße in Lichtenhagen ist ab Montag gesperrt."
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 TEXT_EN = "Eltiner Straße in Lichtenhagen is closed from Monday."
+IDS = PeopleIds(b"the key of people's ids in these tests")
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +58,11 @@ class Gateway:
     ) -> None:
         self.settings = BroadcastSettings.from_env(env)
         self.engine = create_engine(url)
-        self.people = SqlPersonStore(self.engine)
+        self.people = SqlPersonStore(self.engine, IDS)
         self.subscriptions = SqlSubscriptionStore(self.engine)
         self.store = AnnouncementStore(self.engine)
         self.outbox = WebOutbox(self.engine)
-        self.web = WebChannel(self.people, self.outbox)
+        self.web = WebChannel(self.people, self.outbox, IDS)
         outbound: dict[ChannelName, OutboundChannel] = {"web": self.web}
         self.sender = AnnouncementSender(self.store, outbound, self.settings)
         self.office = SqlAnnouncementOffice(self.engine, self.store, self.sender.wake)
@@ -71,6 +74,7 @@ class Gateway:
             self.people,
             outbound,
             require_approval=self.settings.require_approval,
+            staff_name=IDS.staff,
         )
         self.core = Conversation(self.people, self.assistant, guesser, announcements=desk)
 
@@ -193,7 +197,9 @@ async def test_staff_drafts_in_german_and_it_goes_out_only_after_the_confirmatio
     assert done == texts.text("announce_sent_now", "de", id="1")
     announcement = await gateway.store.get(1)
     assert announcement is not None
-    assert (announcement.status, announcement.author) == ("approved", "telegram:1001")
+    # the author as the keyed hash of their Telegram id, never the id in clear
+    assert (announcement.status, announcement.author) == ("approved", IDS.staff("telegram", "1001"))
+    assert "1001" not in announcement.author
     assert (announcement.text, announcement.text_en, announcement.text_plain) == (
         TEXT_DE,
         TEXT_EN,
@@ -207,9 +213,9 @@ async def test_staff_drafts_in_german_and_it_goes_out_only_after_the_confirmatio
     assert gateway.assistant.asked == []  # the whole dialogue stayed in the gateway
 
     await gateway.sender.run_once()
-    waiting = await gateway.outbox.waiting("web-anna")
+    waiting = await gateway.outbox.waiting(IDS.address("web", "web-anna"))
     assert [m["text"].split("\n\n")[0] for _, m in waiting] == [TEXT_DE]
-    assert await gateway.outbox.waiting("web-ben") == []
+    assert await gateway.outbox.waiting(IDS.address("web", "web-ben")) == []
     # a second tap on "Senden" stores nothing twice
     again = await gateway.says("telegram", "1001", payload="/announce_confirm")
     assert again == texts.text("announce_no_draft", "de")
@@ -318,9 +324,9 @@ async def test_a_second_staff_person_approves_and_the_author_cannot_approve_thei
     assert approved == texts.text("announce_approved", "en", id="1", when="right away")
     done = await gw.store.get(1)
     assert done is not None
-    assert (done.status, done.approver) == ("approved", "telegram:1002")
+    assert (done.status, done.approver) == ("approved", IDS.staff("telegram", "1002"))
     await gw.sender.run_once()
-    assert len(await gw.outbox.waiting("web-anna")) == 1
+    assert len(await gw.outbox.waiting(IDS.address("web", "web-anna"))) == 1
     twice = await gw.says("telegram", "1002", "/approve 1")
     assert twice == texts.text("announce_not_waiting", "en", id="1")
     assert await gw.says("telegram", "1002", "/approve 77") == texts.text(
@@ -434,3 +440,105 @@ async def test_deleting_the_staff_persons_data_deletes_their_draft(gateway: Gate
     assert await gateway.office.draft(person_id) is not None
     assert await gateway.people.delete(person_id)
     assert await gateway.office.draft(person_id) is None
+
+
+async def submitted_for_approval(gw: Gateway, author: str) -> None:
+    """Announcement no. 1 for the whole city, waiting for approval, drafted by `author`."""
+    for said in ("/announce", TEXT_DE, "Überspringen", "Überspringen", "Ganz Rostock"):
+        await gw.says("telegram", author, said, hint="de")
+    await gw.says("telegram", author, payload="/announce_topic none")
+    await gw.says("telegram", author, "Sofort")
+    submitted = await gw.says("telegram", author, "Zur Freigabe geben")
+    assert submitted.startswith(texts.text("announce_waiting", "de", id="1"))
+
+
+async def test_an_approver_rejects_with_a_reason_and_the_announcement_is_never_sent(
+    approving: Gateway,
+) -> None:
+    gw = approving
+    await neighbourhood(gw)
+    await submitted_for_approval(gw, "1001")
+    # only approvers, never the author, and nobody who is not staff
+    assert await gw.says("telegram", "1001", "/reject 1 passt nicht") == texts.text(
+        "announce_own_reject", "de"
+    )
+    assert await gw.says("telegram", "1004", "/ablehnen 1 passt nicht", hint="de") == texts.text(
+        "announce_reject_not_allowed", "de"
+    )
+    for attempt in ("/reject 1 passt nicht", "/announce_reject 1", "/announce_reject_now 1"):
+        answer = await gw.says("web", "web-carla", attempt, hint="de")
+        assert answer == texts.text("announce_not_allowed", "de")
+    still = await gw.store.get(1)
+    assert still is not None
+    assert (still.status, still.approver, still.rejection_reason) == ("draft", None, None)
+
+    reason = "Bitte das Datum prüfen,\n die Sperrung beginnt erst am Dienstag."
+    rejected = await gw.says("telegram", "1002", f"/reject 1 {reason}", hint="de")
+    assert rejected == texts.text("announce_rejected", "de", id="1")
+    done = await gw.store.get(1)
+    assert done is not None
+    assert (done.status, done.approver) == ("rejected", IDS.staff("telegram", "1002"))
+    assert done.rejection_reason == "Bitte das Datum prüfen, die Sperrung beginnt erst am Dienstag."
+    # a rejected announcement is final: no approval, no second rejection, nothing sent
+    assert await gw.says("telegram", "1002", "/approve 1") == texts.text(
+        "announce_not_waiting", "de", id="1"
+    )
+    assert await gw.says("telegram", "1002", "/reject 1 doch") == texts.text(
+        "announce_not_waiting", "de", id="1"
+    )
+    assert await gw.sender.run_once() == 0
+    assert await gw.outbox.waiting(IDS.address("web", "web-anna")) == []
+    assert (await gw.store.get(1)).status == "rejected"  # type: ignore[union-attr]
+    assert gw.assistant.asked == []
+
+
+async def test_the_reject_button_asks_for_the_reason_and_the_next_message_is_it(
+    approving: Gateway,
+) -> None:
+    gw = approving
+    await submitted_for_approval(gw, "1001")
+    # the approver taps "Ablehnen" under the approval request (a message sent to them first)
+    asked = await gw.says("telegram", "1002", payload="/announce_reject 1", hint="en")
+    assert asked == texts.text("announce_reject_ask", "en", id="1")
+    assert await gw.buttons("telegram", "1002") == ["Reject, no reason", "Do not reject"]
+    # "Do not reject" leaves it waiting
+    kept = await gw.says("telegram", "1002", "2")
+    assert kept == texts.text("announce_reject_kept", "en", id="1")
+    assert (await gw.store.get(1)).status == "draft"  # type: ignore[union-attr]
+    # typed without a reason it asks too; the next message is the reason
+    assert await gw.says("telegram", "1002", "/reject 1") == asked
+    answer = await gw.says("telegram", "1002", "The street is closed from Tuesday, not Monday.")
+    assert answer == texts.text("announce_rejected", "en", id="1")
+    done = await gw.store.get(1)
+    assert done is not None
+    assert (done.status, done.rejection_reason) == (
+        "rejected",
+        "The street is closed from Tuesday, not Monday.",
+    )
+    assert gw.assistant.asked == []  # the reason never went to the assistant
+    # the buttons are gone: the approver's next question is for the assistant again
+    await gw.says("telegram", "1002", "Where is the nearest toilet?")
+    assert [text for _, text, _ in gw.assistant.asked] == ["Where is the nearest toilet?"]
+
+
+async def test_reject_without_a_reason_by_its_button(approving: Gateway) -> None:
+    gw = approving
+    await submitted_for_approval(gw, "1001")
+    await gw.says("telegram", "1002", payload="/announce_reject 1", hint="de")
+    answer = await gw.says("telegram", "1002", "Ohne Grund ablehnen")
+    assert answer == texts.text("announce_rejected", "de", id="1")
+    done = await gw.store.get(1)
+    assert done is not None
+    assert (done.status, done.rejection_reason) == ("rejected", None)
+
+
+async def test_no_staff_platform_id_is_stored_in_clear(approving: Gateway, url: str) -> None:
+    gw = approving
+    await submitted_for_approval(gw, "1001")
+    await gw.says("telegram", "1002", "/approve 1", hint="de")
+    database = url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as conn:
+        stored = conn.execute("SELECT author, approver FROM announcements").fetchall()
+        people = [r[0] for r in conn.execute("SELECT platform_id FROM people").fetchall()]
+    assert stored == [(IDS.staff("telegram", "1001"), IDS.staff("telegram", "1002"))]
+    assert all(p.startswith("h1:") for p in people)

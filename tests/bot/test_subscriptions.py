@@ -14,8 +14,8 @@ from bot.core import texts
 from bot.core.conversation import Conversation
 from bot.core.districts import DistrictDirectory
 from bot.core.language import LanguageGuesser
-from bot.core.messages import ChannelName, IncomingMessage
-from bot.core.ports import Subscription
+from bot.core.messages import ChannelName, IncomingMessage, Language, OutgoingMessage
+from bot.core.ports import AssistantReply, Subscription
 from bot.core.subscriptions import (
     SUBSCRIBE_CONFIRMED,
     SubscriptionCommand,
@@ -239,3 +239,167 @@ def test_what_the_nlu_missed_is_found_in_the_citizens_own_words(
     heard: SubscriptionCommand, said: str, words: str, districts: DistrictDirectory
 ) -> None:
     assert completed(heard, said, districts).words == words
+
+
+def heard_in_words(topic: str | None = None) -> AssistantReply:
+    """What the action server answers to a wish for news without a district (its custom
+    payload, after the text a client without subscriptions would show)."""
+    request: dict[str, object] = {"action": "subscribe"}
+    if topic:
+        request["topic"] = topic
+    return AssistantReply(
+        (OutgoingMessage("", custom={"subscription": request}),),
+    )
+
+
+NOT_A_DISTRICT = "Atlantis"
+TOILET_DE = "Wo ist die nächste Toilette?"
+TOILET_EN = "Where is the nearest toilet?"
+
+
+def worded(
+    guesser: LanguageGuesser,
+    districts: DistrictDirectory,
+    subscriptions: SqlSubscriptionStore,
+    channel: ChannelName,
+) -> tuple[Chat, ScriptedAssistant]:
+    """A chat on a channel whose assistant hears wishes for news in plain words."""
+    store = MemoryPersonStore()
+    assistant = ScriptedAssistant(
+        script={
+            "Nachrichten über Baustellen, bitte": heard_in_words("Baustellen"),
+            "Keep me posted about events, please": heard_in_words("events"),
+            "Ich möchte informiert werden": heard_in_words(),
+            TOILET_DE: AssistantReply((OutgoingMessage("Die nächste Toilette ist am Rathaus."),)),
+            TOILET_EN: AssistantReply(
+                (OutgoingMessage("The nearest toilet is at the town hall."),)
+            ),
+        }
+    )
+    desk = SubscriptionDesk(subscriptions, districts)
+    core = Conversation(store, assistant, guesser, subscriptions=desk)
+    return Chat(core, store, channel), assistant
+
+
+@pytest.mark.parametrize("channel", ["telegram", "matrix", "web"])
+@pytest.mark.parametrize(
+    ("answer", "where", "stored"),
+    [
+        ("Lichtenhagen", "Lichtenhagen", ["Lichtenhagen"]),
+        ("in Dierkow", "Dierkow", ["Dierkow-Neu", "Dierkow-Ost", "Dierkow-West"]),
+        ("ganz Rostock", "ganz Rostock", ["all"]),
+        ("KTV", "Kröpeliner-Tor-Vorstadt", ["Kröpeliner-Tor-Vorstadt"]),
+        ("Ich wohne in Lütten Klein", "Lütten Klein", ["Lütten Klein"]),
+        ("Für Markgrafenheide, bitte", "Rostock-Heide", ["Rostock-Heide"]),
+    ],
+)
+async def test_the_answer_to_which_district_completes_the_wish_and_the_yes_subscribes(
+    guesser: LanguageGuesser,
+    districts: DistrictDirectory,
+    subscriptions: SqlSubscriptionStore,
+    channel: ChannelName,
+    answer: str,
+    where: str,
+    stored: list[str],
+) -> None:
+    chat, assistant = worded(guesser, districts, subscriptions, channel)
+    asked = await chat.says("Nachrichten über Baustellen, bitte", language_hint="de")
+    topic = "Baustellen und Verkehr"
+    assert asked[-1] == texts.text("subscribe_which_topic", "de", topic=topic)
+    assert chat.buttons == ["Ganz Rostock"]
+    what = f"{topic} aus {where}"
+    assert await chat.says(answer) == [texts.text("subscribe_ask", "de", what=what)]
+    assert chat.buttons == ["Ja", "Nein"]
+    assert await subscriptions.subscriptions(chat.person_id) == []  # not before the yes
+    assert await chat.says("Ja") == [texts.text("subscribed", "de", what=what)]
+    found = await subscriptions.subscriptions(chat.person_id)
+    assert sorted(s.district for s in found) == stored
+    assert {s.topic for s in found} == {"construction"}
+    # the answer never went to the assistant, only the wish did
+    assert [text for _, text, _ in assistant.asked] == ["Nachrichten über Baustellen, bitte"]
+
+
+@pytest.mark.parametrize("channel", ["telegram", "matrix", "web"])
+async def test_an_english_speaker_answers_which_district_in_english(
+    guesser: LanguageGuesser,
+    districts: DistrictDirectory,
+    subscriptions: SqlSubscriptionStore,
+    channel: ChannelName,
+) -> None:
+    chat, _ = worded(guesser, districts, subscriptions, channel)
+    asked = await chat.says("Keep me posted about events, please", language_hint="en")
+    assert asked[-1] == texts.text("subscribe_which_topic", "en", topic="events")
+    assert chat.buttons == ["All of Rostock"]
+    # "in" and "please" are no district, and "Warnemünde" does not make them German
+    what = "events for Warnemünde"
+    assert await chat.says("in Warnemünde please") == [texts.text("subscribe_ask", "en", what=what)]
+    assert await chat.says("yes") == [texts.text("subscribed", "en", what=what)]
+    assert await subscriptions.subscriptions(chat.person_id) == [
+        Subscription("Warnemünde", "events")
+    ]
+
+
+async def test_the_whole_city_button_keeps_the_topic(
+    guesser: LanguageGuesser, districts: DistrictDirectory, subscriptions: SqlSubscriptionStore
+) -> None:
+    chat, _ = worded(guesser, districts, subscriptions, "telegram")
+    await chat.says("Keep me posted about events, please", language_hint="en")
+    asked = await chat.says("1")  # the numbered choice, as Matrix shows it
+    assert asked == [texts.text("subscribe_ask", "en", what="events for all of Rostock")]
+    await chat.says("yes")
+    assert await subscriptions.subscriptions(chat.person_id) == [Subscription("all", "events")]
+
+
+async def test_an_answer_that_is_no_district_is_asked_again_with_the_choices(
+    guesser: LanguageGuesser, districts: DistrictDirectory, subscriptions: SqlSubscriptionStore
+) -> None:
+    chat, assistant = worded(guesser, districts, subscriptions, "web")
+    await chat.says("Ich möchte informiert werden", language_hint="de")
+    again = await chat.says(NOT_A_DISTRICT)
+    choices = texts.word_list("de", districts.grouped(districts.names))
+    expected = texts.text("subscribe_where_again", "de", name="Atlantis", choices=choices)
+    assert again == [expected]
+    assert choices.startswith("Warnemünde, Rostock-Heide, Lichtenhagen")
+    assert "Dierkow" in choices  # the group by the name citizens use
+    assert "Dierkow-Neu" not in choices
+    assert chat.buttons == ["Ganz Rostock"]
+    # still asked: the next answer completes it
+    assert await chat.says("Südstadt") == [
+        texts.text("subscribe_ask", "de", what="alle Themen aus Südstadt")
+    ]
+    assert [text for _, text, _ in assistant.asked] == ["Ich möchte informiert werden"]
+
+
+@pytest.mark.parametrize(("lang", "question"), [("de", TOILET_DE), ("en", TOILET_EN)])
+async def test_a_new_question_instead_of_a_district_is_answered_and_drops_the_wish(
+    guesser: LanguageGuesser,
+    districts: DistrictDirectory,
+    subscriptions: SqlSubscriptionStore,
+    lang: Language,
+    question: str,
+) -> None:
+    chat, assistant = worded(guesser, districts, subscriptions, "matrix")
+    wish = (
+        "Nachrichten über Baustellen, bitte"
+        if lang == "de"
+        else ("Keep me posted about events, please")
+    )
+    await chat.says(wish, language_hint=lang)
+    answered = await chat.says(question)
+    assert answered == [assistant.script[question].messages[0].text]
+    assert chat.buttons == []  # the question about the district is gone
+    # so a district named afterwards is an ordinary message for the assistant again
+    await chat.says("Lichtenhagen")
+    assert [text for _, text, _ in assistant.asked] == [wish, question, "Lichtenhagen"]
+    assert await subscriptions.subscriptions(chat.person_id) == []
+
+
+async def test_a_no_instead_of_a_district_subscribes_nothing(
+    guesser: LanguageGuesser, districts: DistrictDirectory, subscriptions: SqlSubscriptionStore
+) -> None:
+    chat, assistant = worded(guesser, districts, subscriptions, "telegram")
+    await chat.says("Ich möchte informiert werden", language_hint="de")
+    assert await chat.says("Nein, danke") == [texts.text("subscribe_cancelled", "de")]
+    assert chat.buttons == []
+    assert await subscriptions.subscriptions(chat.person_id) == []
+    assert len(assistant.asked) == 1

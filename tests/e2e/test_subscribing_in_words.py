@@ -106,3 +106,50 @@ def test_ending_everything_in_words_is_asked_first_and_a_no_keeps_them(stack: St
     removed = texts.text("unsubscribed", "de", removed="alle Themen aus Warnemünde")
     assert answer_text(body) == removed, body
     assert _stored(stack, sender) == []
+
+
+def test_the_district_named_after_the_question_completes_a_topic_wish(stack: Stack) -> None:
+    sender = new_sender()
+    body = _say(stack, sender, "Nachrichten über Baustellen, bitte")
+    topic = "Baustellen und Verkehr"
+    assert answer_text(body) == texts.text("subscribe_which_topic", "de", topic=topic), body
+    assert _buttons(body) == ["Ganz Rostock"]
+    body = _say(stack, sender, "Atlantis")
+    assert answer_text(body).startswith("„Atlantis“ kenne ich nicht als Stadtteil"), body
+    assert _buttons(body) == ["Ganz Rostock"]
+    body = _say(stack, sender, "KTV")
+    what = f"{topic} aus Kröpeliner-Tor-Vorstadt"
+    assert answer_text(body) == texts.text("subscribe_ask", "de", what=what), body
+    assert _stored(stack, sender) == []
+    body = _say(stack, sender, "Ja")
+    assert answer_text(body) == texts.text("subscribed", "de", what=what), body
+    assert _stored(stack, sender) == [("Kröpeliner-Tor-Vorstadt", "construction")]
+
+
+def test_an_english_wish_is_completed_by_in_dierkow(stack: Stack) -> None:
+    sender = new_sender()
+    body = _say(stack, sender, "Please keep me posted about events.")
+    assert answer_text(body) == texts.text("subscribe_which_topic", "en", topic="events"), body
+    body = _say(stack, sender, "in Dierkow")
+    what = "events for Dierkow"
+    assert answer_text(body) == texts.text("subscribe_ask", "en", what=what), body
+    body = _say(stack, sender, "yes")
+    assert answer_text(body) == texts.text("subscribed", "en", what=what), body
+    assert [d for d, _ in _stored(stack, sender)] == ["Dierkow-Neu", "Dierkow-Ost", "Dierkow-West"]
+
+
+def test_a_new_question_instead_of_the_district_is_answered_and_the_wish_dropped(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    body = _say(stack, sender, "Nachrichten über Baustellen, bitte")
+    assert _buttons(body) == ["Ganz Rostock"], body
+    body = _say(stack, sender, "Wo ist die nächste Toilette?")
+    text = answer_text(body)
+    assert text.startswith("Öffentliche Toiletten in Rostock"), body
+    assert "kenne ich nicht als Stadtteil" not in text, body
+    # the toilet search asks for a district too: the answer now belongs to it
+    body = _say(stack, sender, "Lichtenhagen")
+    assert "Toilette" in answer_text(body), body
+    assert not answer_text(body).startswith("Möchten Sie Nachrichten der Stadt"), body
+    assert _stored(stack, sender) == []

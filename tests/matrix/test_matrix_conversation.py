@@ -256,6 +256,32 @@ async def test_news_from_a_district_asked_for_in_an_encrypted_chat_is_subscribed
     assert "Sie haben abonniert: alle Themen aus Lütten Klein" in listed, listed
 
 
+async def test_a_wish_for_news_without_a_district_is_completed_by_the_next_answer(
+    stack: Stack,
+    register: RegisterUser,
+    start_gateway: StartGateway,
+    start_person: StartPerson,
+    tmp_path: Path,
+) -> None:
+    bot, citizen = await register("bot"), await register("citizen")
+    await start_gateway(bot, tmp_path / "store")
+    person = await start_person(citizen)
+    room = await person.open_chat(bot.user_id, encrypted=True)
+
+    (which,) = await turn(person, room, "Nachrichten über Baustellen, bitte", 1)
+    assert which.startswith("Gern: Baustellen und Verkehr. Für welchen Stadtteil?"), which
+    assert "\n1. Ganz Rostock" in which, which
+    (asked,) = await turn(person, room, "in Dierkow", 1)
+    assert asked.startswith(
+        "Möchten Sie Nachrichten der Stadt bekommen: Baustellen und Verkehr aus Dierkow?"
+    ), asked
+    (done,) = await turn(person, room, "1", 1)
+    assert done.startswith(
+        "Erledigt. Sie bekommen jetzt Nachrichten: Baustellen und Verkehr aus"
+    ), done
+    assert person.undecryptable == 0
+
+
 async def test_privacy_notice_and_the_data_export_as_an_encrypted_file(
     stack: Stack,
     register: RegisterUser,

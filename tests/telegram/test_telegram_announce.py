@@ -4,6 +4,7 @@ subscriber's chat receives the announcement once."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import create_app
+from bot.app import PEOPLE_IDS, create_app
 from bot.broadcast.api import ANNOUNCEMENTS
 from bot.settings import GatewaySettings
 from tests.bot.conftest import closed_port
@@ -31,7 +32,7 @@ async def bot_api() -> AsyncIterator[BotApiStandIn]:
 
 
 @asynccontextmanager
-async def gateway(tmp_path: Path, api: BotApiStandIn) -> AsyncIterator[TestClient]:
+async def gateway(tmp_path: Path, api: BotApiStandIn, **extra: str) -> AsyncIterator[TestClient]:
     """The gateway with Telegram against the stand-in, two staff accounts, approval required."""
     env = {
         "GATEWAY_DATABASE_URL": f"sqlite:///{tmp_path}/gateway.sqlite3",
@@ -44,10 +45,24 @@ async def gateway(tmp_path: Path, api: BotApiStandIn) -> AsyncIterator[TestClien
         "PRIVACY_URL": "https://www.rostock.de/datenschutz-assistent",
         "STAFF_TELEGRAM_IDS": f"{AUTHOR},{APPROVER}:approver",
         "STAFF_REQUIRE_APPROVAL": "true",
+        **extra,
     }
     app = create_app(GatewaySettings.from_env(env), env)
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield client
+
+
+async def drafted_for_approval(api: BotApiStandIn) -> None:
+    """The author drafts road works for Lichtenhagen and submits them for approval."""
+    assert (await says(api, AUTHOR, "/announce")).startswith("Schritt 1 von 6")
+    await says(api, AUTHOR, ROAD_WORKS)
+    await taps(api, AUTHOR, "Überspringen")
+    await taps(api, AUTHOR, "Überspringen")
+    await says(api, AUTHOR, "Lichtenhagen")
+    await taps(api, AUTHOR, "Baustellen und Verkehr")
+    await taps(api, AUTHOR, "Sofort")
+    waiting = await taps(api, AUTHOR, "Zur Freigabe geben")
+    assert "wartet auf die Freigabe durch eine zweite Person" in waiting
 
 
 async def says(api: BotApiStandIn, who: int, text: str) -> str:
@@ -58,9 +73,14 @@ async def says(api: BotApiStandIn, who: int, text: str) -> str:
     return api.texts(who)[-1]
 
 
-async def taps(api: BotApiStandIn, who: int, title: str) -> str:
-    """Tap the button with this title under the bot's last message with buttons; the answer."""
-    offer = next(c for c in reversed(api.sent(who)) if c.params.get("reply_markup"))
+async def taps(api: BotApiStandIn, who: int, title: str, under: str = "") -> str:
+    """Tap the button with this title under the bot's last message with buttons (whose text
+    contains `under`); the answer."""
+    offer = next(
+        c
+        for c in reversed(api.sent(who))
+        if c.params.get("reply_markup") and under in str(c.params.get("text", ""))
+    )
     rows = offer.result["reply_markup"]["inline_keyboard"]
     data = next(b["callback_data"] for row in rows for b in row if b["text"] == title)
     count = len(api.texts(who))
@@ -119,11 +139,83 @@ async def test_staff_drafts_on_telegram_a_second_person_approves_and_the_subscri
         assert report["telegram"]["sent"] == 1
         announcement = await store.get(1)
         assert announcement is not None
+        # named by the keyed hashes of their Telegram ids, never the ids in clear
+        ids = client.app[PEOPLE_IDS]
         assert (announcement.author, announcement.approver) == (
-            f"telegram:{AUTHOR}",
-            f"telegram:{APPROVER}",
+            ids.staff("telegram", str(AUTHOR)),
+            ids.staff("telegram", str(APPROVER)),
         )
         received = [t for t in api.texts(SUBSCRIBER) if t.startswith(ROAD_WORKS)]
         assert len(received) == 1
         # nothing of the dialogue reached the staff person's or anyone else's chat twice
         assert not any(t.startswith(ROAD_WORKS) for t in api.texts(STRANGER))
+
+
+async def test_the_approver_rejects_by_button_with_a_reason_the_author_is_told_and_nothing_goes_out(
+    tmp_path: Path, bot_api: BotApiStandIn
+) -> None:
+    api = bot_api
+    reason = "Die Sperrung beginnt erst am Dienstag."
+    async with gateway(tmp_path, api) as client:
+        await says(api, SUBSCRIBER, "/subscribe Lichtenhagen Baustellen")
+        assert (await says(api, SUBSCRIBER, "ja")).startswith("Erledigt.")
+        await says(api, APPROVER, "/subscriptions")  # the approver has written to the bot once
+        await drafted_for_approval(api)
+        await api.wait_for(
+            lambda: any("wartet auf Ihre Freigabe" in t for t in api.texts(APPROVER))
+        )
+        assert "/reject 1" in api.texts(APPROVER)[-1]
+        # a stranger cannot reject, not even with the approver's button payload
+        assert (await says(api, STRANGER, "/reject 1 weg damit")).startswith(
+            "Das dürfen Sie leider nicht"
+        )
+        asked = await taps(api, APPROVER, "Ablehnen")
+        assert asked.startswith("Warum lehnen Sie Ankündigung Nr. 1 ab?")
+        rejected = await says(api, APPROVER, reason)
+        assert rejected == "Abgelehnt. Ankündigung Nr. 1 wird nicht gesendet."
+        await api.wait_for(
+            lambda: any("wurde abgelehnt" in t for t in api.texts(AUTHOR)), within_s=10
+        )
+        told = next(t for t in api.texts(AUTHOR) if "wurde abgelehnt" in t)
+        assert told == (
+            f"Ihre Ankündigung Nr. 1 wurde abgelehnt und wird nicht gesendet. Grund: {reason}"
+        )
+        assert client.app is not None
+        store = client.app[ANNOUNCEMENTS]
+        announcement = await store.get(1)
+        assert announcement is not None
+        assert (announcement.status, announcement.rejection_reason) == ("rejected", reason)
+        # the approve button of the request no longer sends it
+        late = await taps(api, APPROVER, "Freigeben", under="wartet auf Ihre Freigabe")
+        assert late == "Ankündigung Nr. 1 wartet nicht auf Freigabe."
+        await asyncio.sleep(0.5)  # the sender polls every 0.05 s: it had its chances
+        assert not any(t.startswith(ROAD_WORKS) for t in api.texts(SUBSCRIBER))
+        assert (await store.report(1))["telegram"] == {
+            "pending": 0, "sent": 0, "failed": 0, "failed_reasons": {}
+        }  # fmt: skip
+
+
+async def test_a_chat_authors_announcement_rejected_through_the_staff_api_is_told_in_the_chat(
+    tmp_path: Path, bot_api: BotApiStandIn
+) -> None:
+    api = bot_api
+    token = "staff-token-for-the-tests-0123456789"
+    auth = {"Authorization": f"Bearer {token}"}
+    async with gateway(tmp_path, api, STAFF_API_TOKEN=token) as client:
+        await drafted_for_approval(api)
+        rejected = await client.post(
+            "/api/staff/announcements/1/reject",
+            json={"approver": "Pressestelle", "reason": "Bitte mit dem Ortsamt abstimmen."},
+            headers=auth,
+        )
+        assert rejected.status == 200
+        body = await rejected.json()
+        assert body["status"] == "rejected"
+        assert body["author"] != f"telegram:{AUTHOR}"  # the API shows the hashed name only
+        await api.wait_for(
+            lambda: any("wurde abgelehnt" in t for t in api.texts(AUTHOR)), within_s=10
+        )
+        assert api.texts(AUTHOR)[-1] == (
+            "Ihre Ankündigung Nr. 1 wurde abgelehnt und wird nicht gesendet. "
+            "Grund: Bitte mit dem Ortsamt abstimmen."
+        )

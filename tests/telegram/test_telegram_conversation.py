@@ -177,6 +177,31 @@ async def test_an_english_speaker_subscribes_in_plain_words_and_taps_yes(
     assert "events for Warnemünde" in listed, listed
 
 
+async def test_an_english_wish_without_a_district_is_completed_by_the_next_answer(
+    stack: Stack, api: BotApiStandIn, polling_gateway: Service
+) -> None:
+    chat = 910_008
+    person = user(chat, "en")
+    api.push(text_update("Please keep me posted about events.", sender=person))
+    which = await answers_after(api, chat, 0, "For which district?")
+    assert texts.text("subscribe_which_topic", "en", topic="events") in which, which
+    seen = len(api.texts(chat))
+    api.push(text_update("Atlantis", sender=person))
+    again = await answers_after(api, chat, seen, "as a district of Rostock")
+    assert "Warnemünde, Rostock-Heide, Lichtenhagen" in again, again
+    seen = len(api.texts(chat))
+    api.push(text_update("KTV", sender=person))
+    asked = await answers_after(api, chat, seen, "Would you like to get news from the city")
+    assert "events for Kröpeliner-Tor-Vorstadt" in asked, asked
+    question = next(c for c in reversed(api.sent(chat)) if "reply_markup" in c.params)
+    buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["Yes", "No"]
+    seen = len(api.texts(chat))
+    api.push(callback_update(buttons[0]["callback_data"], question.result, person))
+    done = await answers_after(api, chat, seen, "Done. You will now get news")
+    assert "events for Kröpeliner-Tor-Vorstadt" in done, done
+
+
 async def test_a_place_search_continues_after_rasa_restarts_mid_conversation(
     stack: Stack, api: BotApiStandIn, polling_gateway: Service
 ) -> None:

@@ -33,7 +33,7 @@ CORE_TEXT_COMMANDS = frozenset(
 # Staff announcing from a chat (bot/core/announcing.py), not in the command menu; in a group only
 # when they name this bot, since a bare /cancel there is most likely meant for another bot.
 STAFF_TEXT_COMMANDS = frozenset({"announce", "ankuendigen", "cancel", "abbrechen", "approve",
-                                 "freigeben"})  # fmt: skip
+                                 "freigeben", "reject", "ablehnen"})  # fmt: skip
 # Content a person may send that the assistant cannot use: answered with a short note.
 UNSUPPORTED_CONTENT = (
     "sticker",

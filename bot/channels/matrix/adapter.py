@@ -268,10 +268,10 @@ class MatrixChannel:
         with contextlib.suppress(aiohttp.ClientError, TimeoutError):
             await old.logout()  # drops the keyless device the login has just re-made
         await old.close()
+        self._new_client()  # knows no device: whatever fails from here, the next login is new
         self._state.device_id = None  # never the lost device again, even after a crash here
         await self._save_state()
         await asyncio.to_thread(forget_store, self._nio_dir, settings.user_id, lost_device)
-        self._new_client()
         await self._log_in_device()
         if not await self._device_keys_on_server():
             raise MatrixError("keys-upload-failed", "the new device's keys are not on the server")

@@ -58,9 +58,7 @@ def channel_env(api: BotApiStandIn, database_url: str, **extra: str) -> dict[str
 
 
 @pytest.fixture
-async def start_channel(
-    standin: BotApiStandIn, database_url: str
-) -> AsyncIterator[StartChannel]:
+async def start_channel(standin: BotApiStandIn, database_url: str) -> AsyncIterator[StartChannel]:
     """Start channels against the stand-in; every one still running is stopped afterwards."""
     started: list[TelegramChannel] = []
 

@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.channels.telegram import build
+from bot.core.messages import IncomingMessage, Turn
 from bot.store.database import create_engine
 from bot.store.models import TelegramInboxRow
-from bot.core.messages import IncomingMessage, Turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.conftest import channel_env, echo
 from tests.telegram.helpers import text_update

@@ -68,10 +68,15 @@ class Gateway:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
 
-    def terminate(self, within_s: float = 15.0) -> float:
-        """SIGTERM (a graceful stop, as systemd or Docker ask for); seconds until it exited."""
+    async def terminate(self, within_s: float = 15.0) -> float:
+        """SIGTERM (a graceful stop, as systemd or Docker ask for); seconds until it exited.
+
+        Waits without blocking the loop: the Bot API stand-in keeps answering meanwhile.
+        """
         assert self.process is not None
         began = time.monotonic()
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=within_s)
+        while self.process.poll() is None:
+            assert time.monotonic() - began < within_s, "the gateway did not stop"
+            await asyncio.sleep(0.02)
         return time.monotonic() - began

@@ -101,8 +101,11 @@ class ChatQueues(Generic[T]):
     async def _drain(self, chat_id: int | None, chat: _Chat[T]) -> None:
         try:
             while chat.queue and not self._stopping:
-                item = chat.queue.popleft()
                 async with self._slots:
+                    # taken only with a slot: waiting for one is not a turn in flight at stop
+                    if self._stopping or not chat.queue:
+                        break
+                    item = chat.queue.popleft()
                     try:
                         await self._handle(item)
                     except Exception:

@@ -75,8 +75,10 @@ class TelegramInbox:
                         attempts=1,
                         received_at=now,
                     )
+                    # rowcount is not reliable for ON CONFLICT DO NOTHING on every driver
+                    .returning(_inbox.c.update_id)
                 )
-                if result.rowcount:
+                if result.first() is not None:
                     fresh.append(arrival)
         return fresh
 

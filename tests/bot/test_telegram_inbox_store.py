@@ -1,14 +1,16 @@
 """The Telegram inbox in the gateway's database: what it keeps, for whom, and for how long.
 
-Against a real SQLite database at the newest schema (the same tables PostgreSQL gets).
+Against real databases at the newest schema: SQLite (the default) and PostgreSQL (production).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -21,13 +23,29 @@ from bot.store.retention import RetentionJob
 from bot.store.telegram_inbox import Arrival, TelegramInbox
 from bot.store.web_outbox import WebOutbox
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 LEASE = timedelta(seconds=60)
 _inbox = TelegramInboxRow.__table__
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/gateway.sqlite3"
+        return
+    name = f"gateway_inbox_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    url = f"sqlite:///{tmp_path}/gateway.sqlite3"
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    url = database_url
     migrate(url)
     engine = create_engine(url)
     yield engine

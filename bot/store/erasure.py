@@ -22,6 +22,7 @@ from bot.store.database import create_engine
 from bot.store.models import AnnouncementRow, DeliveryRow, WebOutboxRow
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
+from bot.store.telegram_inbox import forget_chat
 from bot.store.web_outbox import WebOutbox
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class StoredPersonalData:
                 unreachable = True  # said in the answer; /delete again unlinks them later
         events = await self._erase_conversation(person_id)
         waiting = await self._outbox.forget(person_id)
+        await self._forget_telegram_inbox(person_id)
         subscribed = await self._subscriptions.end_all(person_id) if self._subscriptions else 0
         settings = await self._people.delete(person_id)  # with their announcement deliveries
         logger.info("deleted the data of person %s on request", person_id)
@@ -83,6 +85,18 @@ class StoredPersonalData:
             reports=reports,
             reports_unreachable=unreachable,
         )
+
+    async def _forget_telegram_inbox(self, person_id: str) -> None:
+        """Delete the stored Telegram updates (message texts) of the person's own chat.
+
+        Only their private chat (a positive id): a group's waiting updates are its members'.
+        Answered updates keep neither text nor chat, so only waiting ones can be found here.
+        """
+        person = await self._people.get(person_id)
+        if person is None or person.channel != "telegram":
+            return
+        if person.chat_id.lstrip("-").isdigit() and int(person.chat_id) > 0:
+            await forget_chat(self._people.engine, person.chat_id)
 
     async def _erase_conversation(self, person_id: str) -> int:
         if self._tracker is None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -152,3 +153,26 @@ class AnnouncementDraftRow(Base):
     topics: Mapped[list[str]] = mapped_column(JSON)
     send_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TelegramInboxRow(Base):
+    """A Telegram update as it arrived: stored before Telegram is told it was received.
+
+    `payload` (the update's JSON, with the message text) and `chat_id` are kept only until the
+    update is answered (status `pending` → `done`); a done row keeps the update id alone, so a
+    repeat of it is recognised, and goes after a day.
+    """
+
+    __tablename__ = "telegram_inbox"
+    __table_args__ = (Index("ix_telegram_inbox_status", "status", "claimed_until"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    payload: Mapped[dict[str, object] | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(8))  # pending, done
+    # the process answering it holds it until then (renewed while it runs); a dead one's runs out
+    owner: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -6,6 +6,8 @@
 - Web-chat people (a random id in a browser, no subscription, no report news asked for): their
   record, waiting messages and conversation go `RETENTION_WEB_PERSON_HOURS` (24) after their
   last message.
+- Telegram's inbox: an answered update keeps only its id, for a day (to recognise repeats); an
+  update still waiting (with its text) goes after `RETENTION_CONVERSATION_DAYS` at the latest.
 - Report contact data is the city data API's (`CITYAPI_CONTACT_RETENTION_DAYS`); voice audio is
   never written anywhere.
 """
@@ -25,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.models import PersonRow, SubscriptionRow
 from bot.store.people import SqlPersonStore
+from bot.store.telegram_inbox import prune
 
 logger = logging.getLogger(__name__)
 _people = cast(Table, PersonRow.__table__)
@@ -89,6 +92,7 @@ class RetentionJob:
         await self._delete_conversations(gone)
         stale = await self._stale_conversations(now - self._conversation_age)
         await self._delete_conversations(stale)
+        await prune(self._people.engine, now, self._conversation_age)
         conversations = sorted(set(gone) | set(stale))
         if self._forgotten is not None and conversations:
             self._forgotten(conversations)

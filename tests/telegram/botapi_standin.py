@@ -111,6 +111,8 @@ class BotApiStandIn:
         self.limited: Counter[str] = Counter()  # 429s of enforce_limits: "overall", "chat"
         self.by_chat: dict[int, list[Call]] = {}  # messages sent successfully, per chat, in order
         self._changed = asyncio.Condition()
+        # called with the updates a getUpdates hands over, before the bot receives them
+        self.on_updates: Callable[[list[dict[str, Any]]], None] | None = None
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -298,8 +300,22 @@ class BotApiStandIn:
     async def _api_getme(self, params: dict[str, Any]) -> object:
         return self.bot_user
 
+    def heal(self) -> None:
+        """Answer every method normally again (undo `fail_next`)."""
+        self._failures.clear()
+
     async def _api_getupdates(self, params: dict[str, Any]) -> object:
+        if self.webhook is not None:
+            raise _ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
+        if offset < 0:
+            # -N: the last N updates of the queue; all before them are forgotten (confirmed).
+            keep = self.pending[offset:]
+            offset = keep[0]["update_id"] if keep else 0
         if offset > 0:
             # Telegram forgets every update below the offset: it counts as confirmed.
             self.confirmed_offset = max(self.confirmed_offset, offset)
@@ -321,7 +337,10 @@ class BotApiStandIn:
                         await self._changed.wait_for(lambda: bool(ready()))
                 except TimeoutError:
                     pass
-        return ready()
+        found = ready()
+        if found and self.on_updates is not None:
+            self.on_updates(found)
+        return found
 
     async def _api_deletewebhook(self, params: dict[str, Any]) -> object:
         if params.get("drop_pending_updates") in (True, "true", "True"):

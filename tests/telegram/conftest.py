@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -10,6 +12,7 @@ from aiohttp import web
 from bot.channels.telegram import TelegramChannel, build
 from bot.core.messages import Button, IncomingMessage, OutgoingMessage, Turn
 from bot.core.ports import MessageHandler
+from bot.store.database import migrate
 from tests.fakes import turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN
@@ -26,10 +29,27 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
     await api.stop()
 
 
-def channel_env(api: BotApiStandIn, **extra: str) -> dict[str, str]:
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A gateway database at the newest schema, migrated once and copied for each test."""
+    path = tmp_path_factory.mktemp("gateway-db") / "template.sqlite3"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(migrated_database: Path, tmp_path: Path) -> str:
+    """A fresh gateway database (the channel's inbox lives there) for one test."""
+    path = tmp_path / "gateway.sqlite3"
+    shutil.copyfile(migrated_database, path)
+    return f"sqlite:///{path}"
+
+
+def channel_env(api: BotApiStandIn, database_url: str, **extra: str) -> dict[str, str]:
     """The environment a deployment would set, pointing at the stand-in."""
     return {
         "TELEGRAM_TOKEN": TOKEN,
+        "GATEWAY_DATABASE_URL": database_url,
         "TELEGRAM_API_BASE_URL": api.url,
         "TELEGRAM_POLL_TIMEOUT_S": "1",
         "PRIVACY_URL": "https://www.rostock.de/datenschutz-assistent",
@@ -38,7 +58,7 @@ def channel_env(api: BotApiStandIn, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def start_channel(standin: BotApiStandIn) -> AsyncIterator[StartChannel]:
+async def start_channel(standin: BotApiStandIn, database_url: str) -> AsyncIterator[StartChannel]:
     """Start channels against the stand-in; every one still running is stopped afterwards."""
     started: list[TelegramChannel] = []
 
@@ -47,7 +67,7 @@ async def start_channel(standin: BotApiStandIn) -> AsyncIterator[StartChannel]:
         env: Mapping[str, str] | None = None,
         web_app: web.Application | None = None,
     ) -> TelegramChannel:
-        channel = build(env or channel_env(standin), handler, web_app)
+        channel = build(env or channel_env(standin, database_url), handler, web_app)
         assert channel is not None
         await channel.start()
         started.append(channel)

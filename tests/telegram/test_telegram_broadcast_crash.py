@@ -17,9 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -35,8 +32,9 @@ from bot.store.database import create_engine, migrate
 from bot.store.models import DeliveryRow, PersonRow
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
-from tests.stack import closed_url, free_port
+from tests.stack import closed_url
 from tests.telegram.botapi_standin import BotApiStandIn
+from tests.telegram.gateway_process import Gateway
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,58 +42,6 @@ SUBSCRIBERS = 300
 FIRST_CHAT = 810_000_000
 STAFF_TOKEN = uuid.uuid4().hex
 NEWS = "Sperrung der Langen Straße ab Montag, 6 Uhr: Umleitung über den Schnickmannbrink."
-
-
-class Gateway:
-    """One `python -m bot` process on a free port."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._env = {**env, "GATEWAY_PORT": str(self.port)}
-        self._log = log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        with self._log.open("ab") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", "bot"],
-                env=self._env,
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    async def start(self) -> None:
-        self.process = self._spawn()
-        async with aiohttp.ClientSession() as session:
-            for _ in range(300):
-                assert self.process.poll() is None, self._log.read_text()[-3000:]
-                try:
-                    async with session.get(f"{self.url}/healthz") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise AssertionError(f"the gateway did not start:\n{self._log.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        """SIGKILL: no shutdown code runs, in-flight sends are cut off."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -99,9 +99,9 @@ async def test_start_welcomes_in_the_persons_language_with_the_privacy_link(
 
 
 async def test_without_a_privacy_link_start_shows_the_short_notice(
-    standin: BotApiStandIn, start_channel: StartChannel
+    standin: BotApiStandIn, start_channel: StartChannel, database_url: str
 ) -> None:
-    env = channel_env(standin)
+    env = channel_env(standin, database_url)
     del env["PRIVACY_URL"]
     await start_channel(echo, env)
     standin.push(text_update("/start"))

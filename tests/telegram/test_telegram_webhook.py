@@ -8,9 +8,12 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.channels.telegram import build
 from bot.core.messages import IncomingMessage, Turn
+from bot.store.database import create_engine
+from bot.store.models import TelegramInboxRow
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.conftest import channel_env, echo
 from tests.telegram.helpers import text_update
@@ -19,12 +22,25 @@ SECRET = "s3cret-Token_for-tests"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+async def inbox_status(database_url: str, update_id: int) -> str | None:
+    """The inbox's status of an update (None: not stored)."""
+    engine = create_engine(database_url)
+    inbox = TelegramInboxRow.__table__
+    try:
+        async with engine.connect() as conn:
+            query = select(inbox.c.status).where(inbox.c.update_id == update_id)
+            return await conn.scalar(query)
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture
-async def gateway(standin: BotApiStandIn) -> AsyncIterator[TestClient]:
+async def gateway(standin: BotApiStandIn, database_url: str) -> AsyncIterator[TestClient]:
     """A gateway web app with the channel's webhook route, served on a free port."""
     web_app = web.Application()
     env = channel_env(
         standin,
+        database_url,
         TELEGRAM_MODE="webhook",
         TELEGRAM_WEBHOOK_URL="https://assistent.rostock.example/telegram/webhook",
         TELEGRAM_WEBHOOK_SECRET=SECRET,
@@ -49,13 +65,16 @@ async def test_webhook_is_registered_with_its_secret_and_polling_stays_off(
     assert not [c for c in standin.calls if c.method == "getupdates"]
 
 
-async def test_update_with_the_right_secret_is_answered_before_it_is_acknowledged(
-    standin: BotApiStandIn, gateway: TestClient
+async def test_update_with_the_right_secret_is_stored_acknowledged_and_answered(
+    standin: BotApiStandIn, gateway: TestClient, database_url: str
 ) -> None:
     update = text_update("Museen in Warnemünde")
     standin.learn_chats(update)
     response = await gateway.post("/telegram/webhook", json=update, headers={HEADER: SECRET})
     assert response.status == 200
+    # acknowledged once stored: a crash from here on loses nothing
+    assert await inbox_status(database_url, update["update_id"]) in ("pending", "done")
+    await standin.wait_for(lambda: bool(standin.texts(4242)))
     assert standin.texts(4242) == ["echo: Museen in Warnemünde"]
 
 
@@ -90,7 +109,9 @@ async def test_a_body_that_is_not_an_update_gets_a_json_error(
     assert (await response.json())["error"]["code"] == "invalid_update"
 
 
-async def test_an_update_telegram_sends_again_is_answered_once(standin: BotApiStandIn) -> None:
+async def test_an_update_telegram_sends_again_is_answered_once(
+    standin: BotApiStandIn, database_url: str
+) -> None:
     """Telegram repeats an update whose acknowledgement came after its timeout, also while the
     first delivery is still being answered: the repeat is acknowledged, not answered again."""
     handled: list[str] = []
@@ -103,6 +124,7 @@ async def test_an_update_telegram_sends_again_is_answered_once(standin: BotApiSt
     web_app = web.Application()
     env = channel_env(
         standin,
+        database_url,
         TELEGRAM_MODE="webhook",
         TELEGRAM_WEBHOOK_URL="https://assistent.rostock.example/telegram/webhook",
         TELEGRAM_WEBHOOK_SECRET=SECRET,
@@ -125,7 +147,9 @@ async def test_an_update_telegram_sends_again_is_answered_once(standin: BotApiSt
             await asyncio.sleep(0.1)
             repeat = await deliver()  # while the first is being answered
             assert (await first, repeat) == (200, 200)
+            await standin.wait_for(lambda: bool(standin.texts(4242)))
             assert await deliver() == 200  # once more, after it was answered
+            await asyncio.sleep(1.0)  # a second answer would come within this time
             assert handled == ["Toiletten in der KTV"]
             assert standin.texts(4242) == ["echo: Toiletten in der KTV"]
         finally:

@@ -8,14 +8,16 @@ import dataclasses
 import hmac
 import json
 import logging
-from collections import OrderedDict
+import uuid
 from collections.abc import AsyncIterator, Mapping
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeDefault, InputFile, ReplyParameters, Update
 from telegram.constants import ChatAction
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -32,9 +34,11 @@ from bot.channels.telegram.convert import (
     ToCore,
     convert_callback,
     convert_update,
+    language_from_code,
 )
 from bot.channels.telegram.delivery import delivery_failure
 from bot.channels.telegram.format import PayloadStore, keyboard, split_text
+from bot.channels.telegram.inbound import Admission, ChatQueues
 from bot.channels.telegram.limits import TelegramRateLimiter, bulk_sending, default_inner
 from bot.channels.telegram.settings import TelegramSettings
 from bot.channels.telegram.texts import COMMAND_MENU, LANGUAGE_CHOICES, text
@@ -53,6 +57,8 @@ from bot.core.messages import (
 )
 from bot.core.ports import MessageHandler as CoreHandler
 from bot.settings import SettingsError
+from bot.store.database import create_engine
+from bot.store.telegram_inbox import Arrival, Kept, TelegramInbox
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +69,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 # An outbound send while the channel is stopped (starting up, shutting down): try again later.
 NOT_RUNNING_RETRY_S = 10.0
-# Webhook update ids remembered to drop Telegram's repeats (ids only grow; repeats come soon).
-MAX_REMEMBERED_UPDATES = 10_000
+# How long this process holds the updates it took from the inbox; renewed while it runs, so
+# another gateway takes over the updates of one that died (webhook mode behind a balancer).
+INBOX_LEASE = timedelta(seconds=60)
+INBOX_RENEW_S = 20.0
+# An update whose handling was cut off this many times (each start takes it up again) is
+# given up, so that one update that crashes the gateway cannot keep it from starting.
+MAX_ATTEMPTS = 3
+# On stop: how long turns in flight may take to finish (within the gateway's 5 s shutdown).
+STOP_GRACE_S = 3.0
+# After a failed getUpdates or a failed write to the inbox: wait, then try again.
+POLL_RETRY_S = 2.0
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -101,9 +116,15 @@ class TelegramChannel:
         self._chat_locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._identity: BotIdentity | None = None
         self._running = False
-        # Webhook updates by id, in flight or handled: Telegram sends an update again when our
-        # acknowledgement came later than its timeout, and that repeat must not be answered twice.
-        self._webhook_updates: OrderedDict[int, asyncio.Future[None]] = OrderedDict()
+        self._engine: AsyncEngine | None = None
+        self._inbox: TelegramInbox | None = None
+        self._queues: ChatQueues[tuple[int, Update]] = ChatQueues(
+            self._answer,
+            per_minute=settings.inbound_per_minute,
+            backlog=settings.chat_backlog,
+            slots=settings.concurrent_updates,
+        )
+        self._tasks: set[asyncio.Task[None]] = set()  # polling, lease renewal, notices
         base = settings.api_base
         limiter = TelegramRateLimiter(default_inner(), paced=settings.rate_limit)
         builder = (
@@ -112,11 +133,10 @@ class TelegramChannel:
             .base_url(f"{base}/bot")
             .base_file_url(f"{base}/file/bot")
             .rate_limiter(limiter)
-            .concurrent_updates(settings.concurrent_updates)
             .get_updates_read_timeout(settings.poll_timeout_s + 10)
+            # getUpdates is driven here (_poll), so that updates are stored before confirmed
+            .updater(None)
         )
-        if settings.mode == "webhook":
-            builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.application.add_handler(CallbackQueryHandler(self._on_button))
         self.application.add_handler(MessageHandler(filters.ALL, self._on_message))
@@ -125,7 +145,7 @@ class TelegramChannel:
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect to the Bot API, publish the command menu, and start polling or the webhook."""
+        """Connect, publish the command menu, answer what the inbox still holds, then receive."""
         app = self.application
         try:
             await app.initialize()
@@ -140,7 +160,14 @@ class TelegramChannel:
         self._identity = BotIdentity(me.id, me.username or "")
         await self._set_commands()
         await app.start()
+        self._engine = create_engine(self._settings.database_url)
+        self._inbox = TelegramInbox(self._engine, uuid.uuid4().hex, INBOX_LEASE)
         self._running = True
+        polling = self._settings.mode == "polling"
+        # Updates stored by an earlier run but not answered go first, in order per chat. Only
+        # one process polls (Telegram refuses a second), so at its start all are its own.
+        await self._take_up(await self._inbox.take_over(all_pending=polling))
+        self._spawn(self._keep_holding(), "telegram-inbox-lease")
         if self._settings.mode == "webhook":
             await app.bot.set_webhook(
                 url=self._settings.webhook_url or "",
@@ -148,29 +175,155 @@ class TelegramChannel:
                 allowed_updates=ALLOWED_UPDATES,
             )
         else:
-            assert app.updater is not None  # built with an updater in polling mode
-            await app.updater.start_polling(
-                timeout=self._settings.poll_timeout_s,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
-                bootstrap_retries=-1,
-            )
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            self._spawn(self._poll(), "telegram-polling")
         log.info("telegram channel started (%s mode, bot id %s)", self._settings.mode, me.id)
 
     async def stop(self) -> None:
-        """Stop fetching, answer every update already fetched, confirm the offset, disconnect."""
+        """Stop receiving, let turns in flight finish (briefly), leave the rest in the inbox."""
         if not self._running:
             return
         self._running = False
+        for task in list(self._tasks):
+            task.cancel()
+        # A poll cut off here confirms nothing: its updates come again on the next start.
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        cut_off = await self._queues.stop(STOP_GRACE_S)
+        if cut_off:
+            log.warning("telegram: %d turns cut off at stop; answered after the restart", cut_off)
         app = self.application
-        # The updater confirms fetched updates to Telegram on stop; the application then
-        # handles all of them before it stops, so none is lost or repeated on restart.
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+        if self._engine is not None:
+            await self._engine.dispose()
         log.info("telegram channel stopped")
+
+    def _spawn(self, work: Any, name: str) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- receiving: inbox first, then the chat's queue -------------------------------------
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; store each batch before the next call confirms it."""
+        assert self._inbox is not None
+        bot = self.application.bot
+        offset: int | None = None  # none at first: every update Telegram has not had confirmed
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset,
+                    timeout=self._settings.poll_timeout_s,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            except Conflict:
+                log.warning("telegram: another process polls this bot; trying again")
+                await asyncio.sleep(POLL_RETRY_S)
+                continue
+            except TelegramError as exc:
+                log.warning("telegram getUpdates failed (%s); trying again", type(exc).__name__)
+                await asyncio.sleep(POLL_RETRY_S)
+                continue
+            if not updates:
+                continue
+            try:
+                fresh = await self._inbox.put([_arrival(u) for u in updates])
+            except Exception:
+                # Not confirmed either: Telegram hands the same updates over again.
+                log.exception("telegram: the inbox could not store updates; fetching again")
+                await asyncio.sleep(POLL_RETRY_S)
+                continue
+            # Stored: the next getUpdates (with this offset) tells Telegram they arrived.
+            offset = updates[-1].update_id + 1
+            known = {u.update_id: u for u in updates}
+            repeats = len(updates) - len(fresh)
+            if repeats:
+                log.info("telegram: %d updates came again; answered once", repeats)
+            declined = [
+                arrival.update_id
+                for arrival in fresh
+                if not await self._dispatch(
+                    arrival.update_id, arrival.chat_id, known[arrival.update_id]
+                )
+            ]
+            await self._decline(declined)
+
+    async def _keep_holding(self) -> None:
+        """Renew this process's hold on its updates; take up those of a gateway that died."""
+        assert self._inbox is not None
+        while True:
+            await asyncio.sleep(INBOX_RENEW_S)
+            try:
+                await self._inbox.renew()
+                if self._settings.mode == "webhook":
+                    await self._take_up(await self._inbox.take_over())
+            except Exception:
+                log.exception("telegram: the inbox's hold could not be renewed")
+
+    async def _take_up(self, kept: list[Kept]) -> None:
+        """Queue updates taken from the inbox (admitted before), giving up the hopeless ones."""
+        assert self._inbox is not None
+        hopeless: list[int] = []
+        declined: list[int] = []
+        for item in kept:
+            if item.attempts > MAX_ATTEMPTS:
+                hopeless.append(item.update_id)
+                continue
+            try:
+                update = Update.de_json(item.payload, self.application.bot)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                update = None
+            if update is None:
+                hopeless.append(item.update_id)
+                continue
+            if not await self._dispatch(item.update_id, item.chat_id, update, limited=False):
+                declined.append(item.update_id)
+        await self._decline(declined)
+        if hopeless:
+            log.error("telegram: %d stored updates given up after failing", len(hopeless))
+            await self._inbox.done(hopeless)
+        if kept:
+            log.info("telegram: %d stored updates taken up again", len(kept) - len(hopeless))
+
+    async def _dispatch(
+        self, update_id: int, chat_id: int | None, update: Update, *, limited: bool = True
+    ) -> bool:
+        """Queue a stored update for its chat; False when declined (the chat is told once)."""
+        admission = await self._queues.offer(chat_id, (update_id, update), limited=limited)
+        if admission is Admission.DECLINED_TELL and chat_id is not None:
+            self._spawn(self._tell_too_fast(chat_id, update), "telegram-too-fast")
+        return admission is Admission.QUEUED
+
+    async def _decline(self, update_ids: list[int]) -> None:
+        """Mark declined updates done (in one write, so a flood costs the poll one write)."""
+        assert self._inbox is not None
+        try:
+            await self._inbox.done(update_ids)
+        except Exception:
+            log.exception("telegram: %d declined updates not marked", len(update_ids))
+
+    async def _answer(self, item: tuple[int, Update]) -> None:
+        """Handle one update in its chat's turn, then mark it done in the inbox."""
+        assert self._inbox is not None
+        update_id, update = item
+        await self.application.process_update(update)
+        try:
+            await self._inbox.done([update_id])
+        except Exception:
+            # stays pending: answered again after a restart rather than lost
+            log.exception("telegram update %s: answered but not marked", update_id)
+
+    async def _tell_too_fast(self, chat_id: int, update: Update) -> None:
+        """Tell a chat over the inbound limit, once, that its messages are declined for now."""
+        user = update.effective_user
+        language = language_from_code(
+            user.language_code if user else None, self._languages.get(chat_id)
+        )
+        log.info("telegram: a chat writes faster than the limit; declined and told")
+        with contextlib.suppress(TelegramError):
+            await self._send_text(chat_id, text("too_fast", language), (), None)
 
     async def _set_commands(self) -> None:
         """Publish the command menu in German (also the default) and English."""
@@ -209,7 +362,7 @@ class TelegramChannel:
         web_app.router.add_post(self._settings.webhook_path, self._webhook)
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        """Check the secret token, then handle the update before acknowledging it."""
+        """Check the secret token, store the update, acknowledge it; it is answered in turn."""
         secret = request.headers.get(SECRET_HEADER, "")
         expected = self._settings.webhook_secret or ""
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
@@ -228,26 +381,21 @@ class TelegramChannel:
         except (TypeError, KeyError, ValueError, AttributeError):
             # PTB's parsers fail in several ways on malformed objects.
             return invalid
-        # Acknowledge only after handling: if we crash, Telegram delivers the update again.
-        await self._process_once(update)
+        # Persist first, acknowledge second: once stored, a crash loses nothing; a repeat
+        # (our 200 came after Telegram's timeout, or went to another gateway) is dropped here.
+        assert self._inbox is not None
+        arrival = _arrival(update)
+        try:
+            fresh = await self._inbox.put([arrival])
+        except Exception:
+            log.exception("telegram: the inbox could not store a webhook update")
+            return _json_error(503, "not_stored", "The update could not be stored; send again.")
+        if fresh:
+            if not await self._dispatch(arrival.update_id, arrival.chat_id, update):
+                await self._decline([arrival.update_id])
+        else:
+            log.info("telegram update %s came again; answered once", update.update_id)
         return web.json_response({"ok": True})
-
-    async def _process_once(self, update: Update) -> None:
-        """Handle a webhook update unless the same update id is handled or being handled."""
-        earlier = self._webhook_updates.get(update.update_id)
-        if earlier is not None:
-            # a repeat: acknowledge it once the first delivery is handled, without answering again
-            with contextlib.suppress(Exception):
-                await asyncio.shield(earlier)
-            if not earlier.cancelled() and earlier.exception() is None:
-                log.info("telegram update %s came again; answered once", update.update_id)
-                return
-        handling = asyncio.ensure_future(self.application.process_update(update))
-        self._webhook_updates[update.update_id] = handling
-        self._webhook_updates.move_to_end(update.update_id)
-        while len(self._webhook_updates) > MAX_REMEMBERED_UPDATES:
-            self._webhook_updates.popitem(last=False)
-        await asyncio.shield(handling)
 
     # --- handlers --------------------------------------------------------------------------
 
@@ -415,6 +563,12 @@ class TelegramChannel:
                 del self._chat_locks[chat_id]
             else:
                 self._chat_locks[chat_id] = (lock, users - 1)
+
+
+def _arrival(update: Update) -> Arrival:
+    """An update as the inbox keeps it."""
+    chat = update.effective_chat
+    return Arrival(update.update_id, chat.id if chat else None, update.to_dict())
 
 
 def _seconds(duration: float | None) -> int | None:

@@ -27,6 +27,15 @@ class TelegramSettings(EnvSettings):
     # Pace sends to Telegram's limits (30/s overall, about 1/s per chat, 429s retried). Off only
     # for a Bot API stand-in without limits, to measure the gateway's own throughput.
     rate_limit: bool = Field(True, alias="TELEGRAM_RATE_LIMIT")
+    # A chat writing faster than this many messages a minute (that many at once, then one every
+    # 60/N s) is declined and told so once; a person typing, even in quick bursts, stays below.
+    inbound_per_minute: int = Field(20, alias="TELEGRAM_INBOUND_PER_MINUTE", ge=1, le=600)
+    # Updates of one chat waiting for their turn at most; more are declined like a flood.
+    chat_backlog: int = Field(20, alias="TELEGRAM_CHAT_BACKLOG", ge=1, le=1000)
+    # The inbox (updates stored before they are confirmed to Telegram) is the gateway's database.
+    database_url: str = Field(
+        "sqlite:///var/gateway.sqlite3", alias="GATEWAY_DATABASE_URL", repr=False
+    )
     privacy_url: str | None = Field(None, alias="PRIVACY_URL", pattern=r"^https?://")
 
     @model_validator(mode="after")

@@ -85,6 +85,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         "de": "Diese Auswahl ist abgelaufen. Bitte fragen Sie noch einmal.",
         "en": "This choice has expired. Please ask again.",
     },
+    "too_fast": {
+        "de": (
+            "Sie schreiben gerade sehr schnell. Ich beantworte zuerst Ihre bisherigen "
+            "Nachrichten; was Sie jetzt weiter schicken, kann ich leider nicht annehmen. "
+            "Bitte warten Sie meine Antworten ab und schreiben Sie dann gern wieder."
+        ),
+        "en": (
+            "You are writing very fast right now. I will answer your earlier messages first; "
+            "what you send now I cannot take, sorry. Please wait for my answers and then "
+            "write again."
+        ),
+    },
     "error": {
         "de": "Entschuldigung, das hat nicht geklappt. Bitte versuchen Sie es gleich noch einmal.",
         "en": "Sorry, that did not work. Please try again in a moment.",

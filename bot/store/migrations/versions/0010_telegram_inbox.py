@@ -1,7 +1,7 @@
 """Adds telegram_inbox: every Telegram update is stored before Telegram is told it arrived.
 
-Revision ID: 0008_telegram_inbox
-Revises: 0007_spoke_by_voice
+Revision ID: 0010_telegram_inbox
+Revises: 0009_hashed_staff_ids
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_telegram_inbox"
-down_revision = "0007_spoke_by_voice"
+revision = "0010_telegram_inbox"
+down_revision = "0009_hashed_staff_ids"
 branch_labels = None
 depends_on = None
 

@@ -41,7 +41,11 @@ Rows = Sequence[Mapping[str, Any]]
 PlainQuery = Callable[[ClauseElement, Mapping[str, Any]], Rows]
 
 READ_WORKERS = 4  # threads for heavy queries and for reads that met a lock
+# Heavy work is Python under the GIL: more than one at a time only slows the event loop down, and
+# the other workers stay free for reads that met a lock and for kinds not measured yet.
+HEAVY_AT_ONCE = 1
 LIGHT_S = 0.010  # a kind of query that took less CPU time than this runs in the event loop
+HEAVY_S = 0.050  # and one that took more waits for HEAVY_AT_ONCE
 _PROGRESS_STEPS = 10_000  # SQLite VM steps between two looks at the deadline (worker threads)
 _DATA_VERSION = text("PRAGMA data_version")
 
@@ -113,6 +117,7 @@ class Database:
         self._local = threading.local()  # per worker thread: its deadline and plain connection
         self._worker_conns: list[sqlite3.Connection] = []
         self._costs: dict[Hashable, float] = {}  # CPU seconds a kind of query took lately
+        self._heavy = asyncio.Semaphore(HEAVY_AT_ONCE)
         if self.is_sqlite:
             self._sync = create_sync_engine(
                 sync_url(database_url),
@@ -326,7 +331,17 @@ class Database:
             self._note(kind, time.thread_time() - started)
             return result
 
-        return await self._offload(deadline, job)
+        if cost is None or cost < HEAVY_S:  # not measured yet, middling, or light but locked
+            return await self._offload(deadline, job)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await self._heavy.acquire()
+        except TimeoutError:
+            raise DatabaseBusy("too many heavy queries waited for the budget") from None
+        try:
+            return await self._offload(deadline, job)
+        finally:
+            self._heavy.release()
 
     def _note(self, kind: Hashable, spent: float) -> None:
         # heavy at once; light again only after a few light runs

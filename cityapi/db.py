@@ -21,9 +21,9 @@ import contextlib
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import ClauseElement, Connection, Engine, Executable, RowMapping, event, text
@@ -64,17 +64,18 @@ class _Budget:
 _BUDGET: ContextVar[_Budget | None] = ContextVar("cityapi_db_budget", default=None)
 
 
-@contextlib.contextmanager
-def request_budget() -> Iterator[None]:
-    """One budget for all database work of a request, starting at its first query.
+def request_budget() -> Token[_Budget | None]:
+    """Give the current task one budget for all its database work, from its first query on.
 
-    Without it (background tasks) every operation has a budget of its own.
+    Without one (background tasks) every operation has a budget of its own; pass the token to
+    `end_budget` when the request is answered.
     """
-    token = _BUDGET.set(_Budget())
-    try:
-        yield
-    finally:
-        _BUDGET.reset(token)
+    return _BUDGET.set(_Budget())
+
+
+def end_budget(token: Token[_Budget | None]) -> None:
+    """Forget the budget `request_budget` gave."""
+    _BUDGET.reset(token)
 
 
 def _busy(exc: BaseException | None) -> bool:

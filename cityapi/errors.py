@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from cityapi.db import request_budget
+from cityapi.db import end_budget, request_budget
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +68,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
     All database work of a request shares one budget (CITYAPI_DB_TIMEOUT, from its first query).
     """
-    with request_budget():
+    token = request_budget()
+    try:
         return await _answer(request, handler)
+    finally:
+        end_budget(token)
 
 
 async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -11,7 +11,6 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -146,7 +145,7 @@ async def test_locked_sqlite_file_answers_503_within_the_budget_while_others_are
             body = answer[3]
             assert "database_unavailable" in str(body)
         lock.release()
-        elapsed, status, _, body = await _timed(client.get("/places?type=toilet"))
+        _, status, _, body = await _timed(client.get("/places?type=toilet"))
         assert status == 200, body
         assert body["items"]
         assert (await client.get("/healthz")).status == 200
@@ -246,9 +245,9 @@ def _many_places(url: str, n: int) -> None:
 
 
 @pytest.fixture
-def big_city(fresh_sqlite: str) -> Iterator[str]:
+def big_city(fresh_sqlite: str) -> str:
     _many_places(fresh_sqlite, 30_000)
-    yield fresh_sqlite
+    return fresh_sqlite
 
 
 async def test_whole_city_search_does_not_hold_up_light_requests(

@@ -289,13 +289,15 @@ class Database:
         if self._sync is None:
             assert isinstance(statement, Executable)
             return [dict(row) for row in await self.fetch(statement, params)]
-        deadline = self._deadline()
         try:
             return self._loop_execute(statement, params)
         except sqlite3.OperationalError as exc:
             if not _busy(exc):
                 raise
-        return await self._offload(deadline, lambda: self._worker_execute(statement, params))
+        # the budget is taken only now: what ran in the loop took microseconds
+        return await self._offload(
+            self._deadline(), lambda: self._worker_execute(statement, params)
+        )
 
     async def run_plain(self, kind: Hashable, work: Callable[[PlainQuery], T]) -> T:
         """Run `work`, which reads with the plain queries it is given and digests their rows.
@@ -304,8 +306,8 @@ class Database:
         last times; otherwise (and the first time, and when it meets a lock) in the worker pool.
         PostgreSQL: in the worker pool, its queries run on the async pool. `work` must only read.
         """
-        deadline = self._deadline()
         if self._sync is None:
+            deadline = self._deadline()
             loop = asyncio.get_running_loop()
 
             def remote(statement: ClauseElement, params: Mapping[str, Any]) -> Rows:
@@ -323,8 +325,14 @@ class Database:
                 if not _busy(exc):
                     raise
             else:
-                self._note(kind, time.thread_time() - started)
+                spent = time.thread_time() - started
+                if spent >= LIGHT_S:
+                    self._costs[kind] = spent  # heavy after all: the worker pool next time
+                elif spent > cost:
+                    self._costs[kind] = (cost + spent) / 2
                 return result
+
+        deadline = self._deadline()
 
         def job() -> T:
             started = time.thread_time()
@@ -353,13 +361,14 @@ class Database:
         """A number that changes whenever another connection commits (SQLite); None elsewhere."""
         if self._sync is None:
             return None
-        deadline = self._deadline()
         try:
             row = self._loop_execute(_DATA_VERSION, {})[0]
         except sqlite3.OperationalError as exc:
             if not _busy(exc):
                 raise
-            row = await self._offload(deadline, lambda: self._worker_execute(_DATA_VERSION, {})[0])
+            row = await self._offload(
+                self._deadline(), lambda: self._worker_execute(_DATA_VERSION, {})[0]
+            )
         return int(row["data_version"])
 
     # ------------------------------------------------------------------ SQLAlchemy reads

@@ -127,7 +127,7 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -
     raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
-def make_places(database_url: str) -> None:
+def make_places(database_url: str, n: int = N_PLACES) -> None:
     from sqlalchemy import create_engine
 
     from cityapi.districts import DistrictRegistry
@@ -148,7 +148,7 @@ def make_places(database_url: str) -> None:
     ]
     rows = []
     now = datetime.now(UTC)
-    while len(rows) < N_PLACES:
+    while len(rows) < n:
         # denser in the centre, like the city itself
         if rng.random() < 0.5:
             lat, lon = rng.gauss(54.088, 0.015), rng.gauss(12.13, 0.025)

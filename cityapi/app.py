@@ -16,7 +16,13 @@ from aiohttp import web
 from cityapi.councils import CouncilStore, MeetingFilter
 from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
-from cityapi.errors import MAX_BODY_BYTES, ApiError, error_middleware, invalid
+from cityapi.errors import (
+    MAX_BODY_BYTES,
+    UNAVAILABLE_HEADERS,
+    ApiError,
+    error_middleware,
+    invalid,
+)
 from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
 from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
@@ -52,9 +58,11 @@ MAX_EVENT_WINDOW = timedelta(days=366)
 MEETING_WINDOW = timedelta(days=90)
 
 
-def _json(body: Any, status: int = 200) -> web.Response:
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # orjson: the places answer is ~10 KB of JSON; encoding it is a visible share of a request
-    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+    return web.Response(
+        body=orjson.dumps(body), status=status, content_type="application/json", headers=headers
+    )
 
 
 class HealthCheck:
@@ -120,6 +128,7 @@ async def healthz(request: web.Request) -> web.Response:
             },
         },
         status=503,
+        headers=UNAVAILABLE_HEADERS,
     )
 
 

@@ -11,11 +11,15 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from cityapi.db import end_budget, request_budget
+
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 4096
 MAX_BODY_BYTES = 16 * 1024
 OPEN311_PATH = "/open311/v2/"
+RETRY_AFTER_S = 1  # a lock or an outage: worth trying again soon
+UNAVAILABLE_HEADERS = {"Retry-After": str(RETRY_AFTER_S)}
 
 
 class ApiError(Exception):
@@ -60,7 +64,18 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Answer every error as JSON: 4xx for the client's mistakes, 503 when the database is down."""
+    """Answer every error as JSON: 4xx for the client's mistakes, 503 when the database is down.
+
+    All database work of a request shares one budget (CITYAPI_DB_TIMEOUT, from its first query).
+    """
+    token = request_budget()
+    try:
+        return await _answer(request, handler)
+    finally:
+        end_budget(token)
+
+
+async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path.startswith(OPEN311_PATH):
         return await handler(request)  # Open311 answers errors the way its specification says
     if len(request.query_string) > MAX_QUERY_CHARS:
@@ -98,7 +113,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             "database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__
         )
         return error_response(
-            503, "database_unavailable", "The database is not reachable; try again soon."
+            503,
+            "database_unavailable",
+            "The database is not reachable; try again soon.",
+            headers=UNAVAILABLE_HEADERS,
         )
     except asyncio.CancelledError:
         raise

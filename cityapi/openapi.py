@@ -52,12 +52,18 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found.",
         405: "Method not allowed.",
         413: "Request too large.",
-        503: "The database is unavailable.",
+        503: "The database is unavailable, or did not answer within the budget "
+        "(CITYAPI_DB_TIMEOUT); try again after Retry-After seconds.",
     }
-    return {
+    answers: dict[str, Any] = {
         str(s): {"description": text[s], "content": {"application/json": {"schema": _ref("Error")}}}
         for s in statuses
     }
+    if "503" in answers:
+        answers["503"]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        }
+    return answers
 
 
 def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, true
 
-from cityapi.db import Database
+from cityapi.db import Database, PlainQuery
 from cityapi.geo import bbox, within
 from cityapi.hours import hours_answer, open_at
 from cityapi.schema import places
@@ -215,33 +215,49 @@ class PlaceStore:
         return self._pages[shape]
 
     async def search(self, f: PlaceFilter, now: datetime) -> tuple[list[dict[str, Any]], int]:
-        """The page of places matching the filter, and how many match in all."""
+        """The page of places matching the filter, and how many match in all.
+
+        How heavy a search is depends on how many rows its filters leave (a `near` or `open_at`
+        without `type` reads the whole city), so the database runs each kind of search where
+        its CPU time says it belongs: in the event loop, or in the worker pool (`run_plain`).
+        """
         shape = _shape(f)
         params = _params(f)
         if f.near is None and f.open_at is None:
-            rows = await self._db.fetch_plain(
-                self._page_query(shape), {**params, "limit": f.limit, "offset": f.offset}
-            )
-            if rows:
-                return [place_json(row, now) for row in rows], int(rows[0]["total"])
-            counted = await self._db.fetch_plain(self._counts[shape], params)
-            return [], int(counted[0]["n"])
+            page_query, count_query = self._page_query(shape), self._counts[shape]
+            page_params = {**params, "limit": f.limit, "offset": f.offset}
+
+            def first_page(query: PlainQuery) -> tuple[list[dict[str, Any]], int]:
+                rows = query(page_query, page_params)
+                if rows:
+                    return [place_json(row, now) for row in rows], int(rows[0]["total"])
+                return [], int(query(count_query, params)[0]["n"])
+
+            return await self._db.run_plain(("places", shape), first_page)
         with_hours = f.open_at is not None
-        candidates = await self._db.fetch_plain(self._candidate_query(shape, with_hours), params)
-        if f.near is not None:
-            points = [(row["lat"], row["lon"]) for row in candidates]
-            distances = within(f.near[0], f.near[1], f.radius_m, points)
-        else:
-            distances = [None] * len(candidates)
-        matches: list[tuple[float | None, int]] = []
-        for row, distance in zip(candidates, distances, strict=True):
-            if f.near is not None and distance is None:
-                continue
-            if f.open_at is not None and not open_at(row["opening_hours"], f.open_at):
-                continue
-            matches.append((distance, row["id"]))
-        if f.near is not None:
-            matches.sort(key=lambda m: (m[0] or 0.0, m[1]))
+        candidate_query = self._candidate_query(shape, with_hours)
+
+        def matching(query: PlainQuery) -> list[tuple[float | None, int]]:
+            candidates = query(candidate_query, params)
+            if f.near is not None:
+                points = [(row["lat"], row["lon"]) for row in candidates]
+                distances = within(f.near[0], f.near[1], f.radius_m, points)
+            else:
+                distances = [None] * len(candidates)
+            matches: list[tuple[float | None, int]] = []
+            for row, distance in zip(candidates, distances, strict=True):
+                if f.near is not None and distance is None:
+                    continue
+                if f.open_at is not None and not open_at(row["opening_hours"], f.open_at):
+                    continue
+                matches.append((distance, row["id"]))
+            if f.near is not None:
+                matches.sort(key=lambda m: (m[0] or 0.0, m[1]))
+            return matches
+
+        # the radius changes how many candidates the box holds: it is part of the kind
+        kind = ("places", shape, with_hours, f.radius_m.bit_length() if f.near else 0)
+        matches = await self._db.run_plain(kind, matching)
         page = matches[f.offset : f.offset + f.limit]
         if not page:
             return [], len(matches)

@@ -21,7 +21,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiMapping
 
-from cityapi.errors import DB_ERRORS, ApiError, invalid
+from cityapi.errors import DB_ERRORS, UNAVAILABLE_HEADERS, ApiError, invalid
 from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
 from cityapi.open311 import store
 from cityapi.open311.catalogue import BY_CODE, SERVICES, Service
@@ -75,7 +75,9 @@ async def open311_errors(request: web.Request, handler: Handler) -> web.StreamRe
         raise
     except DB_ERRORS as exc:
         request.app.logger.warning("open311: database unavailable (%s)", type(exc).__name__)
-        return error_body(fmt, 503, "The database is not reachable; try again soon.")
+        response = error_body(fmt, 503, "The database is not reachable; try again soon.")
+        response.headers.update(UNAVAILABLE_HEADERS)
+        return response
 
 
 def _base_url(request: web.Request) -> str:

@@ -57,9 +57,9 @@ class RecordingCore:
         reply = OutgoingMessage(self.answer[language], buttons=self.buttons)
         return Turn((reply,), language, "person-1")
 
-    async def wait_asked(self, count: int = 1, timeout: float = 30.0) -> IncomingMessage:
+    async def wait_asked(self, count: int = 1, within: float = 30.0) -> IncomingMessage:
         """The count-th message the core got (waits for it)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while len(self.asked) < count:
             left = deadline - time.monotonic()
             assert left > 0, f"the core was asked {len(self.asked)} times, not {count}"
@@ -98,9 +98,10 @@ class Line:
 
 @pytest.fixture(scope="session")
 def engine() -> VoskEngine:
-    """The real Vosk engine, the Korean model standing in for German (loaded once)."""
-    engine = VoskEngine({"de": korean_model(), "en": Path("/nonexistent/vosk-model-en")})
+    """The real Vosk engine, the Korean model standing in for German and English (loaded once)."""
+    engine = VoskEngine({"de": korean_model(), "en": korean_model()})
     engine.load("de")
+    engine.load("en")
     return engine
 
 
@@ -206,15 +207,15 @@ def sound_spans(pcm: bytes, rate: int, gap_s: float = 0.5) -> list[tuple[float, 
     return spans
 
 
-async def until(check: Callable[[], bool], timeout: float, what: str) -> None:
+async def until(check: Callable[[], bool], within: float, what: str) -> None:
     """Wait until check() holds (polling every 0.2 s)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while not check():
-        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
+        assert time.monotonic() < deadline, f"not within {within} s: {what}"
         await asyncio.sleep(0.2)
 
 
-async def until_listening(phone: Telephone, timeout: float = 40.0) -> float:
+async def until_listening(phone: Telephone, within: float = 40.0) -> float:
     """Wait until the line spoke and then stayed silent 1.5 s (greeting and tone done)."""
 
     def done() -> bool:
@@ -222,7 +223,7 @@ async def until_listening(phone: Telephone, timeout: float = 40.0) -> float:
         spans = sound_spans(pcm, rate)
         return bool(spans) and len(pcm) / 2 / rate - spans[-1][1] >= 1.5
 
-    await until(done, timeout, "the line greeted and listened")
+    await until(done, within, "the line greeted and listened")
     pcm, rate = phone.heard()
     return len(pcm) / 2 / rate
 

@@ -113,7 +113,8 @@ class Telephone:
         baresip = shutil.which("baresip")
         assert baresip, "baresip is missing (scripts/system-deps.sh --test installs it)"
         with (self.dir / "baresip.log").open("wb") as log:
-            self._proc = subprocess.Popen(
+            # started once per telephone and left running: nothing to wait for here
+            self._proc = subprocess.Popen(  # noqa: ASYNC220
                 [baresip, "-f", str(self.dir)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -169,9 +170,9 @@ class Telephone:
                 self.events.append(message)
                 self._event_seen.set()
 
-    async def wait_event(self, kind: str, timeout: float = 20.0) -> dict[str, Any]:
+    async def wait_event(self, kind: str, within: float = 20.0) -> dict[str, Any]:
         """The first event of this type (CALL_ESTABLISHED, CALL_CLOSED, REGISTER_OK…)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             for event in self.events:
                 if event.get("type") == kind:
@@ -179,16 +180,16 @@ class Telephone:
             left = deadline - time.monotonic()
             if left <= 0:
                 seen = [e.get("type") for e in self.events]
-                raise AssertionError(f"no {kind} within {timeout} s (saw {seen})\n{self.log()}")
+                raise AssertionError(f"no {kind} within {within} s (saw {seen})\n{self.log()}")
             self._event_seen.clear()
             try:
                 await asyncio.wait_for(self._event_seen.wait(), left)
             except TimeoutError:
                 continue
 
-    async def registered(self, timeout: float = 10.0) -> None:
+    async def registered(self, within: float = 10.0) -> None:
         """Wait until the registrar took the telephone's binding (it registers at start)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while "200 OK" not in self.log() or "binding" not in self.log():
             if time.monotonic() > deadline:
                 raise AssertionError(f"baresip did not register:\n{self.log()}")

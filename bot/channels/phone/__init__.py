@@ -1,4 +1,4 @@
-"""The phone line: citizens call the assistant over SIP and talk to it (voip-utils, Vosk, espeak-ng)."""
+"""The phone line: citizens call the assistant over SIP and talk to it (voip-utils, Vosk)."""
 
 from bot.channels.phone.adapter import PhoneChannel, build
 

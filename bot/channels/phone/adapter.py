@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 from collections.abc import Mapping
@@ -137,9 +138,9 @@ class PhoneChannel:
         self._calls[call_id] = task
         if talking:
             self._talking.add(call_id)
-        task.add_done_callback(lambda _t, cid=call_id: self._forget(cid))
+        task.add_done_callback(functools.partial(self._forget, call_id))
 
-    def _forget(self, call_id: str) -> None:
+    def _forget(self, call_id: str, _task: object = None) -> None:
         self._calls.pop(call_id, None)
         self._talking.discard(call_id)
         audio = self._audio.pop(call_id, None)
@@ -191,4 +192,3 @@ class PhoneChannel:
         audio = self._audio.get(call_id)
         if audio is not None:
             audio.keys.put_nowait(key)
-

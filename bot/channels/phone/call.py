@@ -157,7 +157,7 @@ class Call:
         self._choice = None
         self._language = turn.language
         self._buttons = offered_buttons(turn.messages)
-        self._audio.first_sound_at = None
+        self._audio.expect_sound()
         await self._say(spoken_turn(turn.messages, turn.language), asked_at=asked_at)
 
     async def _beep(self) -> None:
@@ -198,8 +198,11 @@ class Call:
                 return
 
     async def _report_first_sound(self, asked_at: float) -> None:
-        while self._audio.first_sound_at is None and self._audio.playing:
-            await asyncio.sleep(FRAME_S / 2)
+        sounding = asyncio.ensure_future(self._audio.sounding.wait())
+        played = asyncio.ensure_future(self._audio.played())
+        await asyncio.wait({sounding, played}, return_when=asyncio.FIRST_COMPLETED)
+        sounding.cancel()
+        played.cancel()
         if self._audio.first_sound_at is not None and self._tools.on_answer_latency is not None:
             self._tools.on_answer_latency(self._audio.first_sound_at - asked_at)
 

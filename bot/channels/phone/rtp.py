@@ -14,7 +14,6 @@ import struct
 import time
 import warnings
 
-
 from bot.channels.phone.convert import telephone_event
 
 with warnings.catch_warnings():
@@ -50,7 +49,8 @@ class CallAudio(asyncio.DatagramProtocol):
         self._rtp: list[bytes] = []
         self._idle = asyncio.Event()
         self._idle.set()
-        self.first_sound_at: float | None = None  # when the latest piece started to sound
+        self.first_sound_at: float | None = None  # when the latest answer started to sound
+        self.sounding = asyncio.Event()  # set with first_sound_at
         self._sender: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -101,6 +101,11 @@ class CallAudio(asyncio.DatagramProtocol):
         self._rtp.clear()
         self._idle.set()
 
+    def expect_sound(self) -> None:
+        """Note when the next thing said starts to sound (first_sound_at, sounding)."""
+        self.first_sound_at = None
+        self.sounding.clear()
+
     @property
     def playing(self) -> bool:
         """Whether something is still being said."""
@@ -138,6 +143,7 @@ class CallAudio(asyncio.DatagramProtocol):
             if self._rtp:
                 if self.first_sound_at is None:
                     self.first_sound_at = time.perf_counter()
+                    self.sounding.set()
                 packet = self._rtp.pop(0)
             else:
                 packet = self._output.silence_frame()
@@ -150,5 +156,3 @@ class CallAudio(asyncio.DatagramProtocol):
             if delay < -0.2:  # the loop was stalled: do not burst to catch up
                 next_send = loop.time()
             await asyncio.sleep(max(0.0, delay))
-
-

@@ -53,7 +53,9 @@ TEXTS: dict[PhoneTextKey, dict[Language, str]] = {
         "en": "Sorry, I did not understand that. Please say it again.",
     },
     "time_up": {
-        "de": "Unsere Gesprächszeit ist leider um. Bitte rufen Sie gern wieder an. Auf Wiederhören.",
+        "de": (
+            "Unsere Gesprächszeit ist leider um. Bitte rufen Sie gern wieder an. Auf Wiederhören."
+        ),
         "en": "Our time is up, I am sorry. Please call again. Goodbye.",
     },
     "error": {

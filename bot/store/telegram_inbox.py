@@ -65,7 +65,8 @@ class TelegramInbox:
         async with self._engine.begin() as conn:
             for arrival in arrivals:
                 result = await conn.execute(
-                    self._insert().values(
+                    self._insert()
+                    .values(
                         update_id=arrival.update_id,
                         chat_id=None if arrival.chat_id is None else str(arrival.chat_id),
                         payload=arrival.payload,

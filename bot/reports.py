@@ -150,11 +150,7 @@ class ReportUpdates:
             language=lang,
             voice_replies=person.voice_replies,
         )
-        # the same change told again (after a crash) carries the same key: posted once on Matrix
-        key = f"report-change:{item.get('service_request_id')}:{item.get('change_id')}:{status}"
-        result = await channel.send(
-            recipient, OutgoingMessage(text=" ".join(lines), delivery_key=key)
-        )
+        result = await channel.send(recipient, OutgoingMessage(text=" ".join(lines)))
         if isinstance(result, RetryAfter):
             return "wait"
         return "sent"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channels.telegram import TelegramChannel, build
 from bot.core.messages import Button, IncomingMessage, OutgoingMessage, Turn
 from bot.core.ports import MessageHandler
-from bot.store.database import migrate
+from bot.store.database import create_engine, migrate
 from tests.fakes import turn
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN
@@ -43,6 +44,14 @@ def database_url(migrated_database: Path, tmp_path: Path) -> str:
     path = tmp_path / "gateway.sqlite3"
     shutil.copyfile(migrated_database, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test's gateway database, to look into what the gateway stored."""
+    engine = create_engine(database_url)
+    yield engine
+    await engine.dispose()
 
 
 def channel_env(api: BotApiStandIn, database_url: str, **extra: str) -> dict[str, str]:

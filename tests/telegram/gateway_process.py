@@ -12,9 +12,31 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.stack import free_port
+from tests.stack import closed_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def gateway_env(api_url: str, token: str, database_url: str, **extra: str) -> dict[str, str]:
+    """This process's environment without its Telegram and Matrix settings, for the stand-in.
+
+    No assistant and no city data API: the tests that kill the gateway need neither (the
+    channel answers /help and /start itself, announcements come from the staff API).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
+    return {
+        **env,
+        "PYTHONPATH": str(ROOT),
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_DATABASE_URL": database_url,
+        "RASA_URL": closed_url(),
+        "CITYAPI_URL": closed_url(),
+        "TELEGRAM_TOKEN": token,
+        "TELEGRAM_API_BASE_URL": api_url,
+        "TELEGRAM_POLL_TIMEOUT_S": "1",
+        "VOICE_ENABLED": "false",
+        **extra,
+    }
 
 
 class Gateway:

@@ -16,7 +16,6 @@ that precisely those, and no others, arrive twice, and that no one is missed.
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,13 +27,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.ports import Subscription
-from bot.store.database import create_engine, migrate
 from bot.store.models import DeliveryRow, PersonRow
 from bot.store.people import SqlPersonStore
 from bot.store.subscriptions import SqlSubscriptionStore
-from tests.stack import closed_url
 from tests.telegram.botapi_standin import BotApiStandIn
 from tests.telegram.gateway_process import Gateway
+from tests.telegram.gateway_process import gateway_env as process_env
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,38 +51,16 @@ async def api() -> AsyncIterator[BotApiStandIn]:
     await standin.stop()
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/gateway.sqlite3"
-    migrate(url)
-    return url
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
 def gateway_env(api: BotApiStandIn, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
-    return {
-        **env,
-        "PYTHONPATH": str(ROOT),
-        "GATEWAY_HOST": "127.0.0.1",
-        "GATEWAY_DATABASE_URL": database_url,
-        "RASA_URL": closed_url(),  # announcements need no assistant
-        "CITYAPI_URL": closed_url(),
-        "TELEGRAM_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.url,
-        "TELEGRAM_POLL_TIMEOUT_S": "1",
-        "STAFF_API_TOKEN": STAFF_TOKEN,
-        "VOICE_ENABLED": "false",
+    return process_env(
+        api.url,
+        TOKEN,
+        database_url,
+        STAFF_API_TOKEN=STAFF_TOKEN,
         # the killed process's held deliveries are taken up again after this
-        "BROADCAST_LEASE_S": "3",
-        "BROADCAST_POLL_S": "0.5",
-    }
+        BROADCAST_LEASE_S="3",
+        BROADCAST_POLL_S="0.5",
+    )
 
 
 async def subscribe(engine: AsyncEngine, api: BotApiStandIn) -> list[int]:

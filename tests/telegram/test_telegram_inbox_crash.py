@@ -14,7 +14,6 @@ that precisely those (at most one per chat, the one in flight), and no others, a
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,11 +22,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.database import create_engine, migrate
 from bot.store.models import TelegramInboxRow
-from tests.stack import closed_url
 from tests.telegram.botapi_standin import BotApiStandIn
-from tests.telegram.gateway_process import ROOT, Gateway
+from tests.telegram.gateway_process import Gateway, gateway_env
 from tests.telegram.helpers import BOT_ID, BOT_USERNAME, TOKEN, text_update, user
 
 CHATS = 40
@@ -47,36 +44,6 @@ async def api() -> AsyncIterator[BotApiStandIn]:
     standin.enforce_limits()  # 30/s overall: the 160 answers take over 5 s
     yield standin
     await standin.stop()
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/gateway.sqlite3"
-    migrate(url)
-    return url
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-def gateway_env(api: BotApiStandIn, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "MATRIX_"))}
-    return {
-        **env,
-        "PYTHONPATH": str(ROOT),
-        "GATEWAY_HOST": "127.0.0.1",
-        "GATEWAY_DATABASE_URL": database_url,
-        "RASA_URL": closed_url(),
-        "CITYAPI_URL": closed_url(),
-        "TELEGRAM_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.url,
-        "TELEGRAM_POLL_TIMEOUT_S": "1",
-        "VOICE_ENABLED": "false",
-    }
 
 
 def push_backlog(api: BotApiStandIn) -> tuple[list[int], int]:
@@ -132,7 +99,7 @@ async def test_kill_9_with_a_backlog_and_restart_answers_every_update_in_order_o
     api: BotApiStandIn, engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:
     chats, last_update = push_backlog(api)
-    env = gateway_env(api, database_url)
+    env = gateway_env(api.url, TOKEN, database_url)
     first = Gateway(env, tmp_path / "gateway-1.log")
     second: Gateway | None = None
     try:
@@ -174,7 +141,7 @@ async def test_a_graceful_stop_with_a_backlog_ends_in_time_and_the_rest_is_answe
     api: BotApiStandIn, engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:
     chats, last_update = push_backlog(api)
-    env = gateway_env(api, database_url)
+    env = gateway_env(api.url, TOKEN, database_url)
     first = Gateway(env, tmp_path / "gateway-1.log")
     second: Gateway | None = None
     try:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,8 @@ from bot.core.messages import Button, IncomingMessage, Language, OutgoingMessage
 from bot.store.identity import PeopleIds
 from bot.voice.stt import VoskEngine
 from bot.voice.tts import EspeakSynthesizer
-from tests.phone.telephone import Telephone, free_udp_port, write_wav
+from tests.phone.phone_processes import start_program, stop_program
+from tests.phone.telephone import Telephone, free_udp_port, sip_answers, write_wav
 from tests.voice.conftest import korean_model
 
 KAMAILIO_CFG = Path(__file__).with_name("kamailio.cfg.in")
@@ -88,12 +89,18 @@ class Line:
         return f"sip:{EXTENSION}@127.0.0.1:{self.kamailio_port}"
 
     async def telephone(self, user: str) -> Telephone:
-        """A registered baresip telephone (stopped with the line)."""
+        """A registered baresip telephone (stopped with the line, even if it fails to start)."""
         phone = Telephone(self.workdir, user, self.kamailio_port)
-        await phone.start()
         self.phones.append(phone)
+        await phone.start()
         await phone.registered()
         return phone
+
+    async def stop_telephones(self) -> None:
+        """Quit every telephone of the test (each one, even when another fails to stop)."""
+        async with AsyncExitStack() as stack:
+            for phone in self.phones:
+                stack.push_async_callback(phone.stop)
 
 
 @pytest.fixture(scope="session")
@@ -117,11 +124,12 @@ def question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def spoken_wav(path: Path, words: str, pad_s: float = 30.0) -> Path:
     """Words spoken by espeak-ng as a 16 kHz mono WAV, with silence after them."""
     raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", "de", "-w", str(raw), words], check=True)
+    subprocess.run(["espeak-ng", "-v", "de", "-w", str(raw), words], check=True, timeout=60)
     subprocess.run(
         ["ffmpeg", "-loglevel", "error", "-y", "-i", str(raw), "-ar", "16000", "-ac", "1",
          "-af", f"apad=pad_dur={pad_s}", "-f", "s16le", str(path.with_suffix(".pcm"))],
         check=True,
+        timeout=60,
     )  # fmt: skip
     return write_wav(path, path.with_suffix(".pcm").read_bytes())
 
@@ -152,22 +160,23 @@ def phone_line(engine: VoskEngine, tmp_path: Path) -> LineFactory:
         channel = PhoneChannel(
             settings, CallTools(core.handle, engine, synthesizer, settings), PeopleIds(KEY)
         )
-        kamailio = _start_kamailio(tmp_path, kamailio_port, sip_port)
-        await channel.start()
         line = Line(channel, core, kamailio_port, sip_port, tmp_path)
-        try:
+        # stopped in reverse order, each one even when an earlier stop failed
+        async with AsyncExitStack() as stack:
+            kamailio = await _start_kamailio(stack, tmp_path, kamailio_port, sip_port)
+            stack.push_async_callback(channel.stop)
+            await channel.start()
+            stack.push_async_callback(line.stop_telephones)
             yield line
-        finally:
-            for phone in line.phones:
-                await phone.stop()
-            await channel.stop()
-            kamailio.terminate()
-            kamailio.wait(10)
+            assert kamailio.poll() is None, "Kamailio died during the test"
 
     return start
 
 
-def _start_kamailio(workdir: Path, port: int, phone_port: int) -> subprocess.Popen[bytes]:
+async def _start_kamailio(
+    stack: AsyncExitStack, workdir: Path, port: int, phone_port: int
+) -> subprocess.Popen[bytes]:
+    """Start Kamailio (stopped by the stack) and wait until it answers SIP."""
     config = (
         KAMAILIO_CFG.read_text()
         .replace("@KAMAILIO_PORT@", str(port))
@@ -179,14 +188,17 @@ def _start_kamailio(workdir: Path, port: int, phone_port: int) -> subprocess.Pop
     run.mkdir()
     (run / "kamailio.cfg").write_text(config)
     with (run / "kamailio.log").open("wb") as log:
-        proc = subprocess.Popen(
+        proc = start_program(
             ["/usr/sbin/kamailio", "-f", str(run / "kamailio.cfg"), "-DD", "-E", "-Y", str(run),
              "-P", str(run / "kamailio.pid")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            log,
         )  # fmt: skip
-    time.sleep(0.5)
-    assert proc.poll() is None, (run / "kamailio.log").read_text()
+    stack.push_async_callback(stop_program, proc, "Kamailio")
+    deadline = time.monotonic() + 10
+    while not await sip_answers(port):
+        log_text = (run / "kamailio.log").read_text(errors="replace")[-3000:]
+        assert proc.poll() is None, f"Kamailio exited at start:\n{log_text}"
+        assert time.monotonic() < deadline, f"Kamailio does not answer SIP:\n{log_text}"
     return proc
 
 

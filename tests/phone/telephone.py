@@ -7,7 +7,9 @@ caller's voice (switching its audio source) and records what it hears (sndfile's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import secrets
 import shutil
 import socket
 import subprocess
@@ -15,6 +17,8 @@ import time
 import wave
 from pathlib import Path
 from typing import Any
+
+from tests.phone.phone_processes import start_program, stop_program
 
 BARESIP_MODULES = Path("/usr/lib/baresip/modules")
 
@@ -34,6 +38,33 @@ def free_tcp_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def sip_answers(port: int, within: float = 0.3) -> bool:
+    """Whether a SIP server on 127.0.0.1:port answers an OPTIONS request (any response)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.setblocking(False)
+        own = sock.getsockname()[1]
+        tag = secrets.token_hex(6)
+        request = (
+            f"OPTIONS sip:probe@127.0.0.1:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{own};branch=z9hG4bK{tag}\r\n"
+            "Max-Forwards: 70\r\n"
+            f"From: <sip:probe@127.0.0.1:{own}>;tag={tag}\r\n"
+            f"To: <sip:probe@127.0.0.1:{port}>\r\n"
+            f"Call-ID: {tag}@127.0.0.1\r\n"
+            "CSeq: 1 OPTIONS\r\n"
+            "Content-Length: 0\r\n\r\n"
+        )
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendto(sock, request.encode(), ("127.0.0.1", port))
+        try:
+            async with asyncio.timeout(within):
+                data = await loop.sock_recv(sock, 4096)
+        except (TimeoutError, ConnectionRefusedError):
+            return False
+        return data.startswith(b"SIP/2.0 ")
 
 
 def write_wav(path: Path, pcm: bytes, rate: int = 16_000) -> Path:
@@ -113,13 +144,7 @@ class Telephone:
         baresip = shutil.which("baresip")
         assert baresip, "baresip is missing (scripts/system-deps.sh --test installs it)"
         with (self.dir / "baresip.log").open("wb") as log:
-            # started once per telephone and left running: nothing to wait for here
-            self._proc = subprocess.Popen(  # noqa: ASYNC220
-                [baresip, "-f", str(self.dir)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            self._proc = start_program([baresip, "-f", str(self.dir)], log)
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -139,18 +164,15 @@ class Telephone:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     async def stop(self) -> None:
-        """Quit baresip."""
-        if self._writer is not None:
-            self._writer.close()
+        """Quit baresip (SIGTERM, then SIGKILL after 5 s) and close its control connection."""
         if self._reading is not None:
             self._reading.cancel()
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reading
+        if self._writer is not None:
+            self._writer.close()
+        if self._proc is not None:
+            await stop_program(self._proc, f"baresip {self.user}")
 
     async def command(self, command: str, params: str = "") -> None:
         """Send one ctrl_tcp command (a netstring with JSON)."""

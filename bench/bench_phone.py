@@ -43,8 +43,10 @@ from tests.phone.telephone import free_udp_port  # noqa: E402
 from tests.voice.conftest import korean_model  # noqa: E402
 
 
-async def run(calls: int, rounds: int, engine: VoskEngine, workdir: Path) -> list[float]:
-    """calls telephones at once, each asking rounds questions; the latencies in seconds."""
+async def run(
+    calls: int, rounds: int, engine: VoskEngine, workdir: Path
+) -> tuple[list[float], int]:
+    """calls telephones at once, each asking rounds questions; latencies (s) and questions."""
     latencies: list[float] = []
     kamailio_port, sip_port = free_udp_port(), free_udp_port()
     settings = PhoneSettings.from_env(
@@ -82,7 +84,7 @@ async def run(calls: int, rounds: int, engine: VoskEngine, workdir: Path) -> lis
             await phone.hangup()
 
         await asyncio.gather(*(caller(n) for n in range(calls)))
-    return latencies
+    return latencies, len(core.asked)
 
 
 async def main() -> None:
@@ -93,17 +95,18 @@ async def main() -> None:
         for calls in (int(c) for c in os.environ.get("PHONE_BENCH_CALLS", "1,4").split(",")):
             started = time.perf_counter()
             cpu = time.process_time()
-            latencies = await run(calls, rounds, engine, Path(tmp))
+            latencies, asked = await run(calls, rounds, engine, Path(tmp))
             wall = time.perf_counter() - started
             spent = time.process_time() - cpu
             if not latencies:
-                print(f"{calls} call(s): no answer was heard")
+                print(f"{calls} call(s): {asked} questions, no answer was timed")
                 continue
             ordered = sorted(latencies)
             p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
             print(
-                f"{calls} call(s) at once, {len(latencies)} answers: end of question → first "
-                f"sound p50 {statistics.median(latencies):.2f} s, p90 {p90:.2f} s, "
+                f"{calls} call(s) at once, {asked} questions, {len(latencies)} answers: "
+                f"end of question → first sound p50 {statistics.median(latencies):.2f} s, "
+                f"p90 {p90:.2f} s, "
                 f"max {ordered[-1]:.2f} s; gateway CPU {spent / calls:.1f} s per call "
                 f"over {wall:.0f} s"
             )

@@ -18,7 +18,7 @@ from bot.broadcast.drafts import SqlAnnouncementOffice
 from bot.broadcast.sender import AnnouncementSender
 from bot.broadcast.settings import BroadcastSettings
 from bot.broadcast.store import AnnouncementStore
-from bot.channels import matrix, telegram
+from bot.channels import matrix, phone, telegram
 from bot.channels.web.adapter import WebChannel
 from bot.channels.web.limits import WebLimits
 from bot.channels.web.routes import (
@@ -63,7 +63,7 @@ OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
 ChannelBuilder = Callable[[Mapping[str, str], MessageHandler, web.Application], Channel | None]
 # The chat platforms besides the web chat, started in this order and stopped in reverse. A new
 # platform is one package under bot/channels/ with a `build` like these.
-CHANNEL_BUILDERS: tuple[ChannelBuilder, ...] = (telegram.build, matrix.build)
+CHANNEL_BUILDERS: tuple[ChannelBuilder, ...] = (telegram.build, matrix.build, phone.build)
 # Room for base64 audio in POST /api/chat (5 MB of audio is about 6.7 MB of base64).
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 

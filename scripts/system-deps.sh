@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the Debian programs the assistant and its tests use are present (espeak-ng, ffmpeg;
 # for tests chromium, for the web chat's browser tests, and nginx, the two-instance layout's
-# balancer) and that PostgreSQL answers on 127.0.0.1:5432.
+# balancer; kamailio and baresip, the phone line's registrar and caller) and that PostgreSQL
+# answers on 127.0.0.1:5432.
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -10,6 +11,9 @@ if [ "${1:-}" = "--test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   # the balancer in front of the two-instance layout (tests/deploy)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+  # the phone line's tests: Kamailio as registrar/proxy, baresip as the calling telephone
+  command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || need+=(kamailio)
+  command -v baresip >/dev/null || need+=(baresip-core)
 fi
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

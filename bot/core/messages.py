@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChannelName = Literal["web", "telegram", "matrix"]
+# "phone": callers of the phone line (bot/channels/phone), who cannot be written to first.
+ChannelName = Literal["web", "telegram", "matrix", "phone"]
 Language = Literal["de", "en"]
 # What a channel could not pass on as a message: content the assistant cannot use (a sticker, a
 # poll), a file over the platform's download limit, or an event the channel could not read.

@@ -138,6 +138,11 @@ class VoskEngine:
         confidence = sum(w.conf for w in free) / len(free) if free else None
         return Transcript(" ".join(words), language, confidence)
 
+    def stream(self, language: Language) -> SpeechStream:
+        """A recogniser fed while a person speaks (a phone call); VoiceError stt-unavailable."""
+        loaded = self.load(language)
+        return SpeechStream(self, loaded, language)
+
     @staticmethod
     def _run(loaded: _Loaded, pcm: bytes, grammar: list[str] | None) -> list[Word]:
         import vosk
@@ -154,3 +159,37 @@ class VoskEngine:
                 words += words_from_result(json.loads(rec.Result()))
         words += words_from_result(json.loads(rec.FinalResult()))
         return words
+
+
+class SpeechStream:
+    """Recognition while the person speaks: feed PCM as it arrives, then `finish` (blocking)."""
+
+    def __init__(self, engine: VoskEngine, loaded: _Loaded, language: Language) -> None:
+        import vosk
+
+        self._engine = engine
+        self._loaded = loaded
+        self._language = language
+        self._rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
+        self._rec.SetWords(True)
+        self._words: list[Word] = []
+
+    def accept(self, pcm: bytes) -> None:
+        """Recognise a piece of 16 kHz mono PCM; VoiceError stt-failed."""
+        try:
+            if self._rec.AcceptWaveform(pcm):
+                self._words += words_from_result(json.loads(self._rec.Result()))
+        except Exception as exc:  # Kaldi errors surface as bare Exceptions
+            raise VoiceError("stt-failed", "the speech engine failed") from exc
+
+    def finish(self) -> Transcript:
+        """What was said, with the city's names spelled as the city spells them."""
+        try:
+            self._words += words_from_result(json.loads(self._rec.FinalResult()))
+        except Exception as exc:
+            raise VoiceError("stt-failed", "the speech engine failed") from exc
+        vocabulary = self._engine._usable(self._loaded) if self._loaded.grammar_ok else Vocabulary()
+        words = spell_names([w.text for w in self._words], vocabulary)
+        free = self._words
+        confidence = sum(w.conf for w in free) / len(free) if free else None
+        return Transcript(" ".join(words), self._language, confidence)

@@ -60,7 +60,7 @@ PEOPLE_IDS = web.AppKey("people_ids", PeopleIds)
 # The outbound port of every running channel, by name: what announcements and report status
 # pushes send through (`await app[OUTBOUND]["telegram"].send(recipient, message)`).
 OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
-# The job announcing Ortsbeirat meetings (only when CITYAPI_URL is configured).
+# The job announcing Ortsbeirat meetings (only with COUNCIL_NOTICES=on; `make run` turns it on).
 COUNCIL_NOTICES = web.AppKey("council_notices", CouncilNotices)
 
 ChannelBuilder = Callable[[Mapping[str, str], MessageHandler, web.Application], Channel | None]
@@ -99,7 +99,7 @@ def create_app(
     app.cleanup_ctx.append(_report_news)
     app.cleanup_ctx.append(_retention)
     app.cleanup_ctx.append(_run_broadcast(broadcast))
-    if env.get("CITYAPI_URL", "").strip():
+    if env.get("COUNCIL_NOTICES", "").strip().lower() == "on":
         app.cleanup_ctx.append(_council_notices(CouncilNoticeSettings.from_env(env)))
     app.on_shutdown.append(_end_event_streams)
     return app

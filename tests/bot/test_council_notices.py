@@ -132,7 +132,7 @@ async def test_a_dierkow_subscriber_hears_of_the_next_meeting_once_with_its_agen
 ) -> None:
     async with gateway(gateway_db) as client:
         assert client.app is not None
-        assert COUNCIL_NOTICES not in client.app  # CITYAPI_URL not configured: the job is off
+        assert COUNCIL_NOTICES not in client.app  # COUNCIL_NOTICES not on: the job is off
         await subscribe(client, "web-dora", "/subscribe Dierkow-Neu Beteiligung")
         await subscribe(client, "web-emil", "/subscribe Dierkow-Neu Beteiligung", "en")
         await subscribe(client, "web-lia", "/subscribe Lichtenhagen Beteiligung")
@@ -200,7 +200,8 @@ async def test_the_gateway_runs_the_job_when_the_city_data_api_is_configured(
 ) -> None:
     url = f"sqlite:///{tmp_path}/gateway.sqlite3"
     base = str(city.make_url("/"))
-    async with gateway(url, CITYAPI_URL=base, COUNCIL_NOTICES_DAYS_AHEAD="7") as client:
+    job_on = {"CITYAPI_URL": base, "COUNCIL_NOTICES": "on", "COUNCIL_NOTICES_DAYS_AHEAD": "7"}
+    async with gateway(url, **job_on) as client:
         assert client.app is not None
         assert COUNCIL_NOTICES in client.app
 
@@ -212,7 +213,7 @@ async def test_the_gateway_runs_the_job_when_the_city_data_api_is_configured(
         first = await announcements(client)
     # the next week's meetings only, not every one of the next months
     assert 1 <= len(first) <= 12
-    async with gateway(url, CITYAPI_URL=base, COUNCIL_NOTICES_DAYS_AHEAD="7") as client:
+    async with gateway(url, **job_on) as client:
         assert client.app is not None
         assert await client.app[COUNCIL_NOTICES].run_once() == []
         assert len(await announcements(client)) == len(first)  # a restart announces nothing again

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.assistant.rasa import RasaClient
 from bot.broadcast.api import ANNOUNCEMENTS, DESK, DISTRICTS, SENDER, add_staff_routes
+from bot.broadcast.council_notices import CouncilNotices, CouncilNoticeSettings
 from bot.broadcast.districts import load_districts
 from bot.broadcast.drafts import SqlAnnouncementOffice
 from bot.broadcast.sender import AnnouncementSender
@@ -59,6 +60,8 @@ PEOPLE_IDS = web.AppKey("people_ids", PeopleIds)
 # The outbound port of every running channel, by name: what announcements and report status
 # pushes send through (`await app[OUTBOUND]["telegram"].send(recipient, message)`).
 OUTBOUND = web.AppKey("outbound", dict[ChannelName, OutboundChannel])
+# The job announcing Ortsbeirat meetings (only with COUNCIL_NOTICES=on; `make run` turns it on).
+COUNCIL_NOTICES = web.AppKey("council_notices", CouncilNotices)
 
 ChannelBuilder = Callable[[Mapping[str, str], MessageHandler, web.Application], Channel | None]
 # The chat platforms besides the web chat, started in this order and stopped in reverse. A new
@@ -96,6 +99,8 @@ def create_app(
     app.cleanup_ctx.append(_report_news)
     app.cleanup_ctx.append(_retention)
     app.cleanup_ctx.append(_run_broadcast(broadcast))
+    if env.get("COUNCIL_NOTICES", "").strip().lower() == "on":
+        app.cleanup_ctx.append(_council_notices(CouncilNoticeSettings.from_env(env)))
     app.on_shutdown.append(_end_event_streams)
     return app
 
@@ -269,6 +274,28 @@ def _run_broadcast(
             yield
         finally:
             await sender.stop()
+
+    return context
+
+
+def _council_notices(
+    settings: CouncilNoticeSettings,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        # After the sender: a new notice wakes it.
+        job = CouncilNotices(
+            app[ENGINE],
+            app[HTTP],
+            str(app[SETTINGS].cityapi_url),
+            settings,
+            wake=app[SENDER].wake,
+        )
+        app[COUNCIL_NOTICES] = job
+        await job.start()
+        try:
+            yield
+        finally:
+            await job.stop()
 
     return context
 

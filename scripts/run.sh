@@ -18,6 +18,8 @@ export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$ROOT/var/cityapi.sqlite3}"
 export GATEWAY_DATABASE_URL="${GATEWAY_DATABASE_URL:-sqlite:///$ROOT/var/gateway.sqlite3}"
 export CITYAPI_URL="${CITYAPI_URL:-http://127.0.0.1:$CITYAPI_PORT}"
+# Ortsbeirat meetings of the next weeks are announced to the districts' participation subscribers
+export COUNCIL_NOTICES="${COUNCIL_NOTICES:-on}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export ACTION_SERVER_HEALTH="http://127.0.0.1:$ACTIONS_PORT/health"
 # Rasa (scripts/serve-rasa.sh) keeps conversations in its SQL tracker store, var/rasa-tracker.sqlite3

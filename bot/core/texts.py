@@ -565,6 +565,84 @@ _TEXTS: Final[dict[str, dict[Language, str]]] = {
         "en": "Your announcement no. {id} was rejected and will not be sent. The second person "
         "gave no reason.",
     },
+    "council_notice_new": {
+        "de": "{council}: nächste öffentliche Sitzung {when}.",
+        "en": "{council}: next public meeting {when}.",
+    },
+    "council_notice_moved": {
+        "de": "{council}: Die Sitzung ist verlegt. Sie ist jetzt {when}.",
+        "en": "{council}: The meeting has been moved. It is now {when}.",
+    },
+    "council_notice_agenda": {
+        "de": "{council}: Die Tagesordnung für die Sitzung {when} ist veröffentlicht.",
+        "en": "{council}: The agenda for the meeting {when} has been published.",
+    },
+    "council_notice_cancelled": {
+        "de": "{council}: Die Sitzung {when} fällt aus.",
+        "en": "{council}: The meeting {when} is cancelled.",
+    },
+    "council_notice_when": {
+        "de": "am {weekday}, {day}. {month} {year}, um {time} Uhr",
+        "en": "on {weekday}, {day} {month} {year}, at {time}",
+    },
+    "council_notice_place": {"de": "Ort: {place}.", "en": "Place: {place}."},
+    "council_notice_room_yes": {
+        "de": "Der Raum ist mit dem Rollstuhl erreichbar.",
+        "en": "The room is wheelchair accessible.",
+    },
+    "council_notice_room_limited": {
+        "de": "Der Raum ist mit dem Rollstuhl nur eingeschränkt erreichbar.",
+        "en": "The room is only partly wheelchair accessible.",
+    },
+    "council_notice_room_no": {
+        "de": "Der Raum ist nicht rollstuhlgerecht.",
+        "en": "The room is not wheelchair accessible.",
+    },
+    "council_notice_room_notes": {"de": "Hinweis: {notes}.", "en": "Note: {notes}."},
+    "council_notice_agenda_items": {
+        "de": "Tagesordnung ({count} öffentliche Punkte): {items}",
+        "en": "Agenda ({count} public items): {items}",
+    },
+    "council_notice_agenda_more": {
+        "de": "und {count} weitere.",
+        "en": "and {count} more.",
+    },
+    "council_notice_agenda_later": {
+        "de": "Die Tagesordnung ist noch nicht veröffentlicht.",
+        "en": "The agenda has not been published yet.",
+    },
+    "council_notice_question_time": {
+        "de": "Einwohnerfragestunde als Punkt {number}: Dort können Sie Ihre Fragen an den "
+        "Ortsbeirat stellen. Kommen Sie dazu einfach zur Sitzung.",
+        "en": "Residents' question time as item {number}: you can put your questions to the "
+        "district council there. Just come to the meeting.",
+    },
+    "council_notice_web": {"de": "Mehr dazu: {url}", "en": "More: {url}"},
+    "council_notice_plain_new": {
+        "de": "Der {council} trifft sich. Das ist {when}. Jeder darf kommen und zuhören.",
+        "en": "The {council} meets. That is {when}. Everyone may come and listen.",
+    },
+    "council_notice_plain_moved": {
+        "de": "Der {council} trifft sich an einem anderen Tag. Neu ist: {when}.",
+        "en": "The {council} meets on another day. New: {when}.",
+    },
+    "council_notice_plain_agenda": {
+        "de": "Der {council} trifft sich {when}. Jetzt steht fest, worüber er spricht.",
+        "en": "The {council} meets {when}. Now it is known what it will talk about.",
+    },
+    "council_notice_plain_cancelled": {
+        "de": "Der {council} trifft sich {when} nicht. Die Sitzung fällt aus.",
+        "en": "The {council} does not meet {when}. The meeting is cancelled.",
+    },
+    "council_notice_plain_place": {"de": "Wo: {place}.", "en": "Where: {place}."},
+    "council_notice_plain_topics": {
+        "de": "Themen sind zum Beispiel: {items}.",
+        "en": "Topics are for example: {items}.",
+    },
+    "council_notice_plain_question_time": {
+        "de": "Sie dürfen dort Fragen stellen.",
+        "en": "You may ask questions there.",
+    },
 }
 
 

@@ -176,3 +176,22 @@ class TelegramInboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class CouncilNoticeRow(Base):
+    """An Ortsbeirat meeting the gateway announced, with what the last announcement said.
+
+    Written in the transaction that stores the announcement: a meeting is announced once, and
+    again only when it is cancelled, moved, or its agenda first appears.
+    """
+
+    __tablename__ = "council_notices"
+
+    meeting_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    council_id: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    agenda_items: Mapped[int] = mapped_column(Integer, default=0)  # public items announced
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    announcement_id: Mapped[int] = mapped_column(Integer)  # the last one about this meeting
+    notices: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

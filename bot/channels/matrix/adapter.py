@@ -12,12 +12,13 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import vodozemac
 from aiohttp import web
 from nio import (
     Api,
@@ -69,6 +70,19 @@ def build(
     if settings is None:
         return None
     return MatrixChannel(settings, handler)
+
+
+@contextlib.contextmanager
+def _store_must_open() -> Iterator[None]:
+    """nio opens the device's key store with the login: a store that does not open with the
+    passphrase is the operator's to fix, so the login fails with a code and is retried, and the
+    sync task never dies of it."""
+    try:
+        yield
+    except (vodozemac.PickleException, vodozemac.LibolmPickleException) as exc:
+        raise MatrixError(
+            "store-passphrase-wrong", "nio could not open the device's key store"
+        ) from exc
 
 
 class MatrixChannel:
@@ -205,13 +219,15 @@ class MatrixChannel:
                     raise MatrixError("login-failed", f"access token not accepted: {who}")
                 device_id = who.device_id
             await self._reseal(device_id)
-            client.restore_login(settings.user_id, device_id, settings.access_token)
+            with _store_must_open():
+                client.restore_login(settings.user_id, device_id, settings.access_token)
         else:
             assert settings.password is not None  # validated by MatrixSettings
             if self._state.device_id:
                 await self._reseal(self._state.device_id)
                 client.device_id = self._state.device_id  # same device, same keys
-            resp = await client.login(settings.password, device_name=settings.device_name)
+            with _store_must_open():
+                resp = await client.login(settings.password, device_name=settings.device_name)
             if not isinstance(resp, LoginResponse):
                 raise MatrixError("login-failed", f"{getattr(resp, 'status_code', '')}")
         if self._state.device_id != client.device_id:
@@ -222,9 +238,10 @@ class MatrixChannel:
 
     async def _reseal(self, device_id: str) -> None:
         assert self._passphrase is not None  # made by start()
-        resealed = await asyncio.to_thread(
-            reseal_store, self._nio_dir, self.settings.user_id, device_id, self._passphrase
-        )
+        # In the event loop's thread, never a worker thread: nio's stores bind peewee's global
+        # model classes to their database for each call (bind_ctx), so a store used from another
+        # thread at the same time as the client's own can write one store's rows into the other.
+        resealed = reseal_store(self._nio_dir, self.settings.user_id, device_id, self._passphrase)
         if resealed:
             log.info("matrix: key store re-sealed with its own passphrase (was nio's default)")
 

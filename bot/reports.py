@@ -150,7 +150,11 @@ class ReportUpdates:
             language=lang,
             voice_replies=person.voice_replies,
         )
-        result = await channel.send(recipient, OutgoingMessage(text=" ".join(lines)))
+        # the same change told again (after a crash) carries the same key: posted once on Matrix
+        key = f"report-change:{item.get('service_request_id')}:{item.get('change_id')}:{status}"
+        result = await channel.send(
+            recipient, OutgoingMessage(text=" ".join(lines), delivery_key=key)
+        )
         if isinstance(result, RetryAfter):
             return "wait"
         return "sent"

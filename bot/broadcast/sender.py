@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.broadcast.settings import BroadcastSettings
@@ -66,6 +67,14 @@ def spoken_body(announcement: Announcement, language: Language) -> str:
     if language == "de" and announcement.text_plain:
         return announcement.text_plain
     return announcement.text_en if language == "en" and announcement.text_en else announcement.text
+
+
+def delivery_key(announcement: Announcement, claimed: Claimed) -> str:
+    """The same for every attempt at one delivery (its outbox row), and only for it: a channel
+    that deduplicates posts a repeat after a crash once. The announcement's creation time keeps
+    row ids of a database made anew from meeting the keys of the old one."""
+    created_us = int(announcement.created_at.timestamp() * 1_000_000)
+    return f"announcement:{announcement.id}:{created_us}:delivery:{claimed.id}"
 
 
 class AnnouncementSender:
@@ -193,14 +202,16 @@ class AnnouncementSender:
 
     async def _message(self, announcement: Announcement, claimed: Claimed) -> OutgoingMessage:
         language = text_language(announcement, claimed.language)
-        message = OutgoingMessage(text=message_text(announcement, language))
+        message = OutgoingMessage(
+            message_text(announcement, language), delivery_key=delivery_key(announcement, claimed)
+        )
         if not claimed.hears or self._voice is None:
             return message
         key = (announcement.id, language, claimed.speech_rate)
         spoken = OutgoingMessage(text=spoken_body(announcement, language))
         async with self._voicing:
             audio = await self._voice_note(key, spoken, language, claimed.speech_rate)
-        return OutgoingMessage(text=message.text, audio=audio) if audio else message
+        return replace(message, audio=audio) if audio else message
 
     async def _voice_note(
         self, key: tuple[int, str, int], message: OutgoingMessage, language: Language, rate: int

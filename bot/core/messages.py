@@ -105,6 +105,9 @@ class OutgoingMessage:
     audio: Audio | None = None  # a spoken answer (OGG/Opus), when the person hears answers
     document: Document | None = None  # a file to send after the text (the data export)
     custom: dict[str, object] = field(default_factory=dict)
+    # A message the city sends first: a key that stays the same when the same delivery is sent
+    # again (an outbox row), so a platform that deduplicates (Matrix) posts a repeat only once.
+    delivery_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets
 from pathlib import Path
 from typing import Final
 
 from bot.core.messages import ChannelName
+from bot.keyfile import read_or_create
 
 # Marks a hashed value (so a migration never hashes twice).
 PREFIX: Final = "h1:"
@@ -54,16 +53,4 @@ def load_key(configured: str | None, key_file: Path = DEFAULT_KEY_FILE) -> bytes
     """The key from PEOPLE_ID_KEY, else from the key file (made with 32 random bytes, 0600)."""
     if configured:
         return configured.encode()
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        draft = key_file.with_name(f".{key_file.name}.{secrets.token_hex(4)}")
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as file:
-            file.write(secrets.token_hex(32).encode())
-        try:
-            os.link(draft, key_file)  # atomic: a gateway starting at the same time keeps theirs
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return key_file.read_bytes().strip()
+    return read_or_create(key_file)

@@ -20,7 +20,7 @@ from bot.broadcast.settings import BroadcastSettings
 from bot.broadcast.store import Announcement, AnnouncementStore
 from bot.broadcast.validate import AnnouncementDraft
 from bot.channels.web.adapter import WebChannel
-from bot.core.messages import OutgoingMessage, Recipient
+from bot.core.messages import DeliveryResult, OutgoingMessage, Recipient, RetryAfter
 from bot.core.ports import Subscription
 from bot.store.database import create_engine, migrate
 from bot.store.people import SqlPersonStore
@@ -219,3 +219,42 @@ def test_english_readers_get_the_english_text_only_when_staff_wrote_one() -> Non
     assert text_language(both, "de") == "de"
     assert text_language(german_only, "en") == "de"  # German text, never read in an English voice
     assert message_text(german_only, "de").startswith("Straße gesperrt.\n\nHanse- und")
+
+
+class FirstAttemptFails:
+    """The web chat channel behind a platform that times out on each address's first attempt
+    (the message may have gone out: only the delivery key can tell a repeat)."""
+
+    name = "web"
+
+    def __init__(self, channel: WebChannel) -> None:
+        self._channel = channel
+        self.keys: dict[str, list[str | None]] = {}
+
+    async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
+        """Record the key; answer RetryAfter the first time, deliver after."""
+        attempts = self.keys.setdefault(recipient.address, [])
+        attempts.append(message.delivery_key)
+        if len(attempts) == 1:
+            return RetryAfter(0.01, "timeout")
+        return await self._channel.send(recipient, message)
+
+
+async def test_every_attempt_at_a_delivery_carries_the_same_key_and_no_other_delivery_has_it(
+    sqlite: AsyncEngine,
+) -> None:
+    senders = await web_subscribers(sqlite, 3)
+    store = AnnouncementStore(sqlite)
+    await store.create(NEWS, "approved")
+    channel = FirstAttemptFails(web_channel(sqlite))
+    sender = AnnouncementSender(store, {"web": channel}, settings())
+    assert await sender.run_once() == 4  # one queued announcement, three attempts
+    await asyncio.sleep(0.05)
+    for _ in range(50):
+        if await sender.run_once() == 0 and all(len(k) == 2 for k in channel.keys.values()):
+            break
+        await asyncio.sleep(0.05)
+    assert await received(sqlite, senders) == dict.fromkeys(senders, 1)
+    keys = list(channel.keys.values())
+    assert all(first == again and first for first, again in keys)
+    assert len({first for first, _ in keys}) == 3

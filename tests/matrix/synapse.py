@@ -237,6 +237,36 @@ class Synapse:
                     detail = await resp.text()
                     raise RuntimeError(f"admin call {path} failed: {resp.status} {detail}")
 
+    async def admin_call(
+        self, admin: RegisteredUser, method: str, path: str, body: dict[str, object] | None = None
+    ) -> dict[str, object]:
+        """Any call to the Synapse admin API as `admin`; its JSON answer."""
+        async with aiohttp.ClientSession() as session:
+            async with session.request(
+                method,
+                f"{self.url}{path}",
+                json=body,
+                headers={"Authorization": f"Bearer {admin.access_token}"},
+            ) as resp:
+                if resp.status != 200:
+                    detail = await resp.text()
+                    raise RuntimeError(f"admin call {path} failed: {resp.status} {detail}")
+                answer = await resp.json()
+                assert isinstance(answer, dict)
+                return answer
+
+    async def devices(self, admin: RegisteredUser, user_id: str) -> list[str]:
+        """The ids of the user's devices on the server (admin API)."""
+        answer = await self.admin_call(admin, "GET", f"/_synapse/admin/v2/users/{user_id}/devices")
+        devices = answer["devices"]
+        assert isinstance(devices, list)
+        return [str(device["device_id"]) for device in devices]
+
+    async def delete_device(self, admin: RegisteredUser, user_id: str, device_id: str) -> None:
+        """Remove a device as an admin would: its access tokens and keys go with it."""
+        path = f"/_synapse/admin/v2/users/{user_id}/devices/{device_id}"
+        await self.admin_call(admin, "DELETE", path)
+
 
 if __name__ == "__main__":  # manual check: python tests/matrix/synapse.py
     import tempfile

@@ -12,13 +12,16 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import vodozemac
 from aiohttp import web
 from nio import (
+    Api,
     AsyncClient,
     AsyncClientConfig,
     ErrorResponse,
@@ -34,12 +37,19 @@ from nio import (
 from nio.exceptions import LocalProtocolError
 
 from bot.channels.matrix.convert import Accepted, to_incoming
-from bot.channels.matrix.limits import MAX_BACKOFF_S
+from bot.channels.matrix.keys import (
+    device_keys_on_server,
+    forget_store,
+    reseal_store,
+    store_passphrase,
+)
+from bot.channels.matrix.limits import MAX_BACKOFF_S, SenderLimit
 from bot.channels.matrix.rooms import history_boundary, is_direct
 from bot.channels.matrix.send import NOT_STARTED, MatrixMessenger
 from bot.channels.matrix.settings import MatrixError, MatrixSettings
 from bot.channels.matrix.state import ChannelState, StateFile
 from bot.channels.matrix.texts import MatrixTextKey, text
+from bot.core import texts as core_texts
 from bot.core.messages import ChannelName, DeliveryResult, Language, OutgoingMessage, Recipient
 from bot.core.ports import MessageHandler
 
@@ -62,6 +72,19 @@ def build(
     return MatrixChannel(settings, handler)
 
 
+@contextlib.contextmanager
+def _store_must_open() -> Iterator[None]:
+    """nio opens the device's key store with the login: a store that does not open with the
+    passphrase is the operator's to fix, so the login fails with a code and is retried, and the
+    sync task never dies of it."""
+    try:
+        yield
+    except (vodozemac.PickleException, vodozemac.LibolmPickleException) as exc:
+        raise MatrixError(
+            "store-passphrase-wrong", "nio could not open the device's key store"
+        ) from exc
+
+
 class MatrixChannel:
     """The Matrix chat adapter: logs in, syncs, answers through the core, sends first."""
 
@@ -75,6 +98,9 @@ class MatrixChannel:
         self._state_lock = asyncio.Lock()
         self._client: AsyncClient | None = None
         self._messenger: MatrixMessenger | None = None
+        self._passphrase: str | None = None
+        self._full_state = True  # a new client knows no rooms: its first sync fetches them whole
+        self._limit = SenderLimit(settings.rate_per_sender)
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._handling = False  # stop() lets a batch of answers finish; anything else is cancelled
@@ -103,26 +129,15 @@ class MatrixChannel:
         Returns at once: a homeserver that is down (or refuses the login) must not keep the
         gateway's other channels from starting; the bot logs in as soon as it can.
         """
-        store = self.settings.store_dir / _NIO_STORE
+        store = self._nio_dir
         await asyncio.to_thread(store.mkdir, parents=True, exist_ok=True)
+        self._passphrase = await asyncio.to_thread(
+            store_passphrase, self.settings.store_passphrase, self.settings.store_dir
+        )
         self._state = await asyncio.to_thread(self._state_file.load)
         if self._state.first_start_ms is None:
             self._state.first_start_ms = int(time.time() * 1000)
-        config = AsyncClientConfig(
-            encryption_enabled=True,
-            store_sync_tokens=False,  # our own token, saved only after the events are handled
-            max_limit_exceeded=None,  # 429: wait retry_after_ms and retry, never drop
-            max_timeouts=None,  # connection lost: back off and retry
-            max_timeout_retry_wait_time=MAX_BACKOFF_S,
-            request_timeout=60,
-        )
-        self._client = AsyncClient(
-            self.settings.homeserver,
-            self.settings.user_id,
-            store_path=str(store),
-            config=config,
-        )
-        self._messenger = MatrixMessenger(self._client, self._state)
+        self._new_client()
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="matrix-sync")
 
@@ -143,6 +158,31 @@ class MatrixChannel:
             await self._client.close()
             self._client = None
 
+    @property
+    def _nio_dir(self) -> Path:
+        return self.settings.store_dir / _NIO_STORE
+
+    def _new_client(self) -> None:
+        """A nio client that has not logged in (its key store opens with the login)."""
+        assert self._passphrase is not None  # made by start()
+        config = AsyncClientConfig(
+            encryption_enabled=True,
+            store_sync_tokens=False,  # our own token, saved only after the events are handled
+            max_limit_exceeded=None,  # 429: wait retry_after_ms and retry, never drop
+            max_timeouts=None,  # connection lost: back off and retry
+            max_timeout_retry_wait_time=MAX_BACKOFF_S,
+            request_timeout=60,
+            pickle_key=self._passphrase,
+        )
+        self._client = AsyncClient(
+            self.settings.homeserver,
+            self.settings.user_id,
+            store_path=str(self._nio_dir),
+            config=config,
+        )
+        self._messenger = MatrixMessenger(self._client, self._state)
+        self._full_state = True
+
     # --- outbound port ---
 
     async def send(self, recipient: Recipient, message: OutgoingMessage) -> DeliveryResult:
@@ -154,6 +194,20 @@ class MatrixChannel:
     # --- login ---
 
     async def _login(self) -> None:
+        """Log in (same device, same keys), and as a new device if the homeserver lost it."""
+        await self._log_in_device()
+        if not await self._device_keys_on_server():
+            await self._replace_lost_device()
+        client = self.client
+        settings = self.settings
+        name = await client.get_displayname()
+        localpart = settings.user_id[1:].split(":", 1)[0]
+        display = name.displayname if isinstance(name, ProfileGetDisplayNameResponse) else None
+        self._names = tuple(n for n in (display, localpart) if n)
+        log.info("matrix logged in, the device's keys on the homeserver")
+
+    async def _log_in_device(self) -> None:
+        """Log in with the stored device (or a new one), open its key store, upload its keys."""
         client = self.client
         settings = self.settings
         if settings.access_token:
@@ -164,12 +218,16 @@ class MatrixChannel:
                 if not isinstance(who, WhoamiResponse) or not who.device_id:
                     raise MatrixError("login-failed", f"access token not accepted: {who}")
                 device_id = who.device_id
-            client.restore_login(settings.user_id, device_id, settings.access_token)
+            await self._reseal(device_id)
+            with _store_must_open():
+                client.restore_login(settings.user_id, device_id, settings.access_token)
         else:
             assert settings.password is not None  # validated by MatrixSettings
             if self._state.device_id:
+                await self._reseal(self._state.device_id)
                 client.device_id = self._state.device_id  # same device, same keys
-            resp = await client.login(settings.password, device_name=settings.device_name)
+            with _store_must_open():
+                resp = await client.login(settings.password, device_name=settings.device_name)
             if not isinstance(resp, LoginResponse):
                 raise MatrixError("login-failed", f"{getattr(resp, 'status_code', '')}")
         if self._state.device_id != client.device_id:
@@ -177,11 +235,64 @@ class MatrixChannel:
             await self._save_state()
         if client.should_upload_keys:
             await self._check(await client.keys_upload(), "keys-upload-failed")
-        name = await client.get_displayname()
-        localpart = settings.user_id[1:].split(":", 1)[0]
-        display = name.displayname if isinstance(name, ProfileGetDisplayNameResponse) else None
-        self._names = tuple(n for n in (display, localpart) if n)
-        log.info("matrix logged in as %s (device %s)", settings.user_id, client.device_id)
+
+    async def _reseal(self, device_id: str) -> None:
+        assert self._passphrase is not None  # made by start()
+        # In the event loop's thread, never a worker thread: nio's stores bind peewee's global
+        # model classes to their database for each call (bind_ctx), so a store used from another
+        # thread at the same time as the client's own can write one store's rows into the other.
+        resealed = reseal_store(self._nio_dir, self.settings.user_id, device_id, self._passphrase)
+        if resealed:
+            log.info("matrix: key store re-sealed with its own passphrase (was nio's default)")
+
+    async def _device_keys_on_server(self) -> bool:
+        """Whether the homeserver holds this device's keys (it lost them with a lost device)."""
+        client = self.client
+        assert client.olm is not None  # the key store opened with the login
+        method, path, body = Api.keys_query(client.access_token, {self.settings.user_id})
+        response = await client.send(method, path, body)
+        try:
+            if response.status == 401:
+                raise MatrixError("login-failed", "the homeserver refused the access token")
+            if response.status != 200:
+                raise MatrixError("keys-query-failed", str(response.status))
+            answer = await response.json()
+        finally:
+            response.release()
+        own = client.olm.account.identity_keys
+        return device_keys_on_server(answer, self.settings.user_id, client.device_id, own)
+
+    async def _replace_lost_device(self) -> None:
+        """The homeserver lost this device (removed by an admin, a reset): log in as a new one.
+
+        Its olm account is useless now: no one can encrypt to it. The new device gets a fresh
+        account and key store and uploads its keys; people's apps share their room keys with it.
+        """
+        settings = self.settings
+        if not settings.password:
+            # an access token belongs to one device: only the operator can make a new one
+            log.error(
+                "matrix: the homeserver no longer has the bot's device keys; give the bot "
+                "MATRIX_PASSWORD or the access token of a new device"
+            )
+            raise MatrixError("device-lost", "the homeserver lost the bot's device")
+        log.warning(
+            "matrix: the homeserver lost the bot's device (removed or reset); "
+            "logging in as a new device with new keys"
+        )
+        old = self.client
+        lost_device = old.device_id
+        with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+            await old.logout()  # drops the keyless device the login has just re-made
+        await old.close()
+        self._new_client()  # knows no device: whatever fails from here, the next login is new
+        self._state.device_id = None  # never the lost device again, even after a crash here
+        await self._save_state()
+        await asyncio.to_thread(forget_store, self._nio_dir, settings.user_id, lost_device)
+        await self._log_in_device()
+        if not await self._device_keys_on_server():
+            raise MatrixError("keys-upload-failed", "the new device's keys are not on the server")
+        log.info("matrix: new device set up, its keys uploaded")
 
     @staticmethod
     async def _check(resp: Any, code: str) -> None:
@@ -208,7 +319,6 @@ class MatrixChannel:
     async def _run(self) -> None:
         await self._login_until_done()
         backoff = 1.0
-        full_state = True  # nio keeps room state in memory only: fetch it once per start
         while not self._stopping:
             client = self.client
             # first start: the history is skipped anyway, so fetch only the newest event per room
@@ -218,7 +328,7 @@ class MatrixChannel:
                     timeout=self.settings.sync_timeout_ms,
                     sync_filter={"room": {"timeline": {"limit": limit}}},
                     since=self._state.next_batch,
-                    full_state=full_state,
+                    full_state=self._full_state,  # nio keeps room state in memory only
                 )
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 log.warning("matrix sync failed (%s); retry in %.0f s", type(exc).__name__, backoff)
@@ -227,14 +337,21 @@ class MatrixChannel:
                 continue
             if not isinstance(resp, SyncResponse):
                 log.warning("matrix sync refused (%s); retry in %.0f s", resp.status_code, backoff)
-                if resp.status_code == "M_UNKNOWN_TOKEN" and self.settings.password:
-                    with contextlib.suppress(MatrixError, aiohttp.ClientError):
+                if resp.status_code == "M_UNKNOWN_TOKEN":
+                    # logged out: the device may be gone with the token (the login finds out)
+                    try:
                         await self._login()
+                    except MatrixError as exc:
+                        log.warning("matrix login after a refused token failed (%s)", exc.code)
+                    except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                        log.warning("matrix login after a refused token: %s", type(exc).__name__)
+                    else:
+                        continue
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_S)
                 continue
             backoff = 1.0
-            full_state = False
+            self._full_state = False
             self._handling = True
             try:
                 await self._handle_sync(resp)
@@ -351,6 +468,14 @@ class MatrixChannel:
         if not (direct or addressing.mentioned or replied_to_bot):
             return
         message = conversion.message
+        if not await self._limit.allow(message.sender_id):
+            # over the limit: not for the core; told once, politely, until let through again
+            if self._limit.first_refusal(message.sender_id):
+                log.info("matrix: a sender writes faster than MATRIX_RATE_PER_SENDER")
+                language = self._languages.get(room.room_id, "de")
+                limited = OutgoingMessage(core_texts.text("rate_limited", language))
+                await self.messenger.send(room, [limited], event_id)
+            return
         if conversion.media is not None and message.unusable is None:
             try:
                 message = await self.messenger.with_media(message, conversion.media)

@@ -113,10 +113,17 @@ class MatrixMessenger:
         return result
 
     async def deliver(self, room: MatrixRoom, message: OutgoingMessage) -> DeliveryResult:
-        """Send one message the city writes first; a failure becomes a result, never an error."""
+        """Send one message the city writes first; a failure becomes a result, never an error.
+
+        With a `delivery_key` the transaction id is the same on every attempt, so the homeserver
+        posts a repeat from this device once (Synapse remembers transaction ids per device for
+        24 hours); a new device (after the old one was lost) cannot be recognised as the sender
+        of an earlier attempt.
+        """
+        key = f"delivery:{message.delivery_key}" if message.delivery_key else f"once:{uuid.uuid4()}"
         try:
             async with asyncio.timeout(OUTBOUND_RETRY_S):
-                event_id = await self.send(room, [message], f"outbound:{uuid.uuid4()}")
+                event_id = await self.send(room, [message], key)
         except TimeoutError:
             # nio retries 429s and lost connections itself; past our patience, try later.
             return RetryAfter(OUTBOUND_RETRY_S, "timeout")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, ClassVar, Self
 
+from limits import parse_many
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
@@ -36,6 +37,13 @@ class MatrixSettings(EnvSettings):
     access_token: str | None = Field(None, alias="MATRIX_ACCESS_TOKEN", repr=False)
     device_id: str | None = Field(None, alias="MATRIX_DEVICE_ID")
     store_dir: Path = Field(Path("var/matrix-store"), alias="MATRIX_STORE_DIR")
+    # Seals the encryption keys in the store; unset: made once, kept in the store directory (0600).
+    store_passphrase: str | None = Field(
+        None, alias="MATRIX_STORE_PASSPHRASE", repr=False, min_length=16
+    )
+    # How fast one person may write to the bot (`limits` notation, several with ";"); the messages
+    # over it are not answered, the person is told once.
+    rate_per_sender: str = Field("20/minute", alias="MATRIX_RATE_PER_SENDER", min_length=3)
     # A comma list in the environment ("rostock.de, matrix.org"); empty: the bot's own server only;
     # "*": every server (anyone could then pull the bot into their rooms).
     allowed_servers: Annotated[frozenset[str], NoDecode] = Field(
@@ -59,6 +67,12 @@ class MatrixSettings(EnvSettings):
     def _server_list(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(s.strip().lower() for s in value.split(",") if s.strip())
+        return value
+
+    @field_validator("rate_per_sender", mode="after")
+    @classmethod
+    def _rate_notation(cls, value: str) -> str:
+        parse_many(value)  # ValueError names what it could not read
         return value
 
     @model_validator(mode="after")

@@ -1,11 +1,12 @@
 """The council questions: which Ortsbeirat, next meeting, agenda, room, Ortsamt, question time."""
 
-from typing import Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import texts
 from actions.cityapi_client import CityApiClient
+from actions.common import intent_payload
 from actions.councils import (
     CouncilAction,
     Councils,
@@ -300,11 +301,12 @@ class ActionCouncilQuestionTime(CouncilAction):
                 ((m, question_time_item(m)) for m in meetings if question_time_item(m)), None
             )
             phone = (council.get("office") or {}).get("phone") or ""
+            note = texts.text(language, "council_question_note", name=council["name"])
+            buttons = note_question_buttons(language, council)
             if found is None:
                 key = "council_question_time_none_phone" if phone else "council_question_time_none"
-                dispatcher.utter_message(
-                    text=texts.text(language, key, name=council["name"], phone=phone)
-                )
+                said = texts.text(language, key, name=council["name"], phone=phone)
+                dispatcher.utter_message(text=f"{said} {note}", buttons=buttons)
                 continue
             meeting, item = found
             start = moment(meeting.get("start"))
@@ -323,7 +325,20 @@ class ActionCouncilQuestionTime(CouncilAction):
             ]
             if phone:
                 sentences.append(texts.text(language, "council_question_time_office", phone=phone))
-            dispatcher.utter_message(text=" ".join(sentences))
+            sentences.append(note)
+            dispatcher.utter_message(text=" ".join(sentences), buttons=buttons)
+
+
+def note_question_buttons(language: str, council: Dict[str, Any]) -> List[Dict[str, str]]:
+    """A button that starts an idea addressed to this council (filed through Open311)."""
+    name = str(council.get("name") or "")
+    # the council as the idea names it: "Ortsbeirat Dierkow" is the council of "Dierkow"
+    area = name.removeprefix("Ortsbeirat").strip()
+    if not area:
+        return []
+    payload = intent_payload("submit_idea", {"district": area, "report_part": "council"})
+    title = texts.text(language, "council_question_note_button", name=name)
+    return [{"title": title, "payload": payload}]
 
 
 COUNCIL_ACTIONS = {

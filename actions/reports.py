@@ -402,13 +402,25 @@ class ActionStartReport(_ReportAction):
             description = message[:MAX_DESCRIPTION] if len(message.split()) > 2 else ""
         if description or not is_idea:
             events.append(SlotSet("report_description", description))
+        # "Frage an den Ortsbeirat …", or the question time's button: an idea for the council
+        council = latest_entity(tracker, "district") if is_idea else None
+        to_council = is_idea and (
+            latest_entity(tracker, "report_part") == "council" or bool(_COUNCIL.search(message))
+        )
+        if to_council:
+            events.append(SlotSet("report_council", "yes"))
         try:
             point = _shared_point(tracker)
-            place = (
-                await place_at(client, language, *point)
-                if point
-                else await resolve_place(client, language, *_candidate_phrases(tracker, message))
-            )
+            if to_council and council and latest_entity(tracker, "report_part") == "council":
+                # the button names the council's own area: no search can do better
+                place: Optional[Place] = Place(
+                    texts.text(language, "report_place_district", district=council),
+                    district=str(council),
+                )
+            elif point:
+                place = await place_at(client, language, *point)
+            else:
+                place = await resolve_place(client, language, *_candidate_phrases(tracker, message))
             if place is not None:
                 events += await _place_events(client, category, place)
         except CityApiUnavailable as exc:
@@ -655,6 +667,8 @@ class ActionAskReportDescription(Action):
         language = language_of(tracker)
         is_idea = tracker.get_slot("report_kind") == IDEA
         key = "report_ask_description_idea" if is_idea else "report_ask_description"
+        if is_idea and tracker.get_slot("report_council"):
+            key = "report_ask_description_council"
         dispatcher.utter_message(text=texts.text(language, key))
         return []
 
@@ -714,7 +728,13 @@ class ActionAskReportConfirmed(Action):
         is_idea = tracker.get_slot("report_kind") == IDEA
         description = tracker.get_slot("report_description") or ""
         place = tracker.get_slot("report_place") or ""
-        if is_idea:
+        to_council = is_idea and bool(tracker.get_slot("report_council"))
+        district = tracker.get_slot("report_district")
+        if to_council and district:
+            summary = texts.text(
+                language, "report_readback_idea_council", district=district, description=description
+            )
+        elif is_idea:
             summary = texts.text(
                 language, "report_readback_idea", place=place, description=description
             )
@@ -739,7 +759,7 @@ class ActionAskReportConfirmed(Action):
                 + texts.text(language, "report_readback_question"),
             )
         buttons = [{"title": texts.text(language, "report_button_send"), "payload": "/affirm"}]
-        if is_idea and tracker.get_slot("report_district"):
+        if is_idea and district and not to_council:
             buttons.append(
                 {
                     "title": texts.text(language, "report_button_council"),

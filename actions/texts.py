@@ -458,6 +458,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_ask_description_idea": (
             "Was ist Ihre Idee? Beschreiben Sie sie in ein, zwei Sätzen."
         ),
+        "report_ask_description_council": (
+            "Was möchten Sie den Ortsbeirat fragen oder ihm vorschlagen? "
+            "Sagen Sie es in ein, zwei Sätzen."
+        ),
         "report_ask_description": "Beschreiben Sie bitte kurz, was nicht stimmt.",
         "report_place_named": "{name}, Stadtteil {district}",
         "report_place_location": "Ihr geteilter Standort im Stadtteil {district}",
@@ -481,6 +485,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_readback_idea": (
             "Ich fasse zusammen. Ihre Idee für {place}: „{description}“. "
             "Soll ich das so an die Stadt schicken?"
+        ),
+        "report_readback_idea_council": (
+            "Ich fasse zusammen. Ihr Anliegen an den Ortsbeirat {district}: „{description}“. "
+            "Soll ich das so an die Stadt und den Ortsbeirat schicken?"
         ),
         "report_readback_description": " Ihre Worte: „{description}“.",
         "report_readback_question": "Soll ich das so an die Stadt schicken?",
@@ -566,6 +574,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         ),
         "report_ask_place_idea": "Which district or place is your idea for?",
         "report_ask_description_idea": "What is your idea? Describe it in a sentence or two.",
+        "report_ask_description_council": (
+            "What would you like to ask or suggest to the district council? "
+            "Say it in a sentence or two."
+        ),
         "report_ask_description": "Please describe briefly what is wrong.",
         "report_place_named": "{name}, district {district}",
         "report_place_location": "your shared location in the district {district}",
@@ -590,6 +602,10 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_readback_idea": (
             "Let me sum up. Your idea for {place}: “{description}”. "
             "Shall I send it to the city like this?"
+        ),
+        "report_readback_idea_council": (
+            "Let me sum up. Your question or idea for the district council {district}: "
+            "“{description}”. Shall I send it to the city and the council like this?"
         ),
         "report_readback_description": " Your words: “{description}”.",
         "report_readback_question": "Shall I send it to the city like this?",
@@ -731,6 +747,11 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
         "council_question_time_office": (
             "Fragen zur Teilnahme beantwortet das Ortsamt, Telefon {phone}."
         ),
+        "council_question_note": (
+            "Sie können mir Ihre Frage oder Idee auch jetzt sagen: Ich gebe sie an die Stadt "
+            "und den {name} weiter."
+        ),
+        "council_question_note_button": "Frage an den {name}",
         "council_question_time_none": (
             "In den angekündigten Sitzungen im {name} steht keine Einwohnerfragestunde "
             "auf der Tagesordnung."
@@ -810,6 +831,11 @@ _COUNCIL_TEXTS: Dict[str, Dict[str, str]] = {
         "council_question_time_office": (
             "The local office answers questions about taking part, phone {phone}."
         ),
+        "council_question_note": (
+            "You can also tell me your question or idea now: I will pass it on to the city and "
+            "the {name}."
+        ),
+        "council_question_note_button": "Question for the {name}",
         "council_question_time_none": (
             "The announced meetings of the {name} have no residents' question time on the agenda."
         ),

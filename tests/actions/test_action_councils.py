@@ -255,8 +255,11 @@ async def test_question_time_says_when_and_how_to_take_part(client: CityApiClien
         "Ort: Ortsamt Südwest, Beratungsraum, Ziolkowskistraße 28, 18059 Rostock. "
         "So nehmen Sie teil: Kommen Sie zur Sitzung. In der Einwohnerfragestunde können "
         "Einwohnerinnen und Einwohner ihre Fragen an den Ortsbeirat stellen. "
-        "Fragen zur Teilnahme beantwortet das Ortsamt, Telefon +49 381 381-0."
+        "Fragen zur Teilnahme beantwortet das Ortsamt, Telefon +49 381 381-0. "
+        "Sie können mir Ihre Frage oder Idee auch jetzt sagen: Ich gebe sie an die Stadt "
+        "und den Ortsbeirat Südstadt weiter."
     ]
+    assert [b["title"] for b in answer.buttons] == ["Frage an den Ortsbeirat Südstadt"]
 
 
 async def test_english_speakers_get_the_meeting_in_english(client: CityApiClient) -> None:

@@ -9,10 +9,12 @@ import aiohttp
 from PIL import Image
 
 from actions.cityapi_client import CityApiClient
+from actions.council_questions import ActionCouncilQuestionTime
 from actions.reports import (
     REQUIRED,
     SLOTS,
     ActionAskReportConfirmed,
+    ActionAskReportDescription,
     ActionAskReportSupport,
     ActionFileReport,
     ActionReportStatus,
@@ -420,3 +422,58 @@ async def test_an_idea_can_be_addressed_to_the_district_council(client: CityApiC
     assert "auch für den Ortsbeirat Dierkow" in answer.text
     idea = (await _reports_of(client, sender))[0]
     assert idea["extended_attributes"]["council"] == "Dierkow"
+
+
+async def test_a_question_for_the_council_from_question_time_is_filed_to_that_council(
+    client: CityApiClient,
+) -> None:
+    asked = await run_action(
+        ActionCouncilQuestionTime(client),
+        make_tracker(intent="ask_council_question_time", entities={"district": "Südstadt"}),
+    )
+    button = next(b for b in asked.buttons if b["title"] == "Frage an den Ortsbeirat Südstadt")
+    sender = _person()
+    talk = Dialogue(client, sender)
+    match = tracker_from_payload(button["payload"], sender_id=sender)
+    started = talk.apply(await run_action(ActionStartReport(client), match))
+    talk.slots["requested_slot"] = talk.next_slot()
+    assert started.texts == []
+    assert talk.next_slot() == "report_description"
+    question = await talk.ask(ActionAskReportDescription())
+    assert question.text.startswith("Was möchten Sie den Ortsbeirat fragen")
+
+    await talk.say("Warum wird der Spielplatz am Südring nicht repariert?")
+    readback = await talk.ask(ActionAskReportConfirmed())
+    assert readback.text == (
+        "Ich fasse zusammen. Ihr Anliegen an den Ortsbeirat Südstadt: „Warum wird der "
+        "Spielplatz am Südring nicht repariert?“. Soll ich das so an die Stadt und den "
+        "Ortsbeirat schicken?"
+    )
+    assert not any("Ortsbeirat" in b["title"] for b in readback.buttons)  # already for it
+    await talk.tap("/affirm")
+    answer = await talk.file()
+    assert "auch für den Ortsbeirat Südstadt" in answer.text
+    idea = (await _reports_of(client, sender))[0]
+    assert idea["extended_attributes"]["council"] == "Südstadt"
+    assert idea["description"] == "Warum wird der Spielplatz am Südring nicht repariert?"
+
+
+async def test_an_idea_that_names_the_council_goes_to_it_without_asking(
+    client: CityApiClient,
+) -> None:
+    sender = _person()
+    talk = Dialogue(client, sender, language="en")
+    await talk.start(
+        "A suggestion for the district council: more benches in Dierkow",
+        intent="submit_idea",
+        district="Dierkow",
+    )
+    assert talk.slots["report_council"] == "yes"
+    readback = await talk.ask(ActionAskReportConfirmed())
+    assert readback.text.startswith(
+        "Let me sum up. Your question or idea for the district council Dierkow:"
+    ), readback.text
+    await talk.tap("/affirm")
+    answer = await talk.file()
+    assert "for the district council Dierkow too" in answer.text
+    assert (await _reports_of(client, sender))[0]["extended_attributes"]["council"] == "Dierkow"

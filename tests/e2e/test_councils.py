@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -84,3 +86,54 @@ def test_an_english_question_about_the_council_is_answered_in_english(stack: Sta
 
     text = _chat(stack, sender, "When does the district council of Südstadt meet?")
     assert "The Ortsbeirat Südstadt meets next on" in text, text
+
+
+def _buttons(body: dict[str, Any]) -> list[dict[str, str]]:
+    return [b for m in body.get("messages", []) for b in m.get("buttons", [])]
+
+
+def test_a_question_for_the_council_is_noted_at_question_time_and_filed_to_it(
+    stack: Stack,
+) -> None:
+    council = _council(stack, "Toitenwinkel")
+    sender = new_sender()
+    status, body = stack.chat(sender, "Wann ist die nächste Einwohnerfragestunde in Toitenwinkel?")
+    assert status == 200, body
+    assert "Einwohnerfragestunde" in answer_text(body), body
+    offer = next(b for b in _buttons(body) if b["title"] == f"Frage an den {council['name']}")
+
+    text = _chat(stack, sender, offer["payload"])
+    assert text.startswith("Was möchten Sie den Ortsbeirat fragen oder ihm vorschlagen?"), text
+    question = "Wann wird die Bushaltestelle am Zentrum barrierefrei umgebaut?"
+    text = _chat(stack, sender, question)
+    assert "Ihr Anliegen an den Ortsbeirat Toitenwinkel" in text, text
+    assert question in text, text
+    text = _chat(stack, sender, "Ja")
+    assert "auch für den Ortsbeirat Toitenwinkel" in text, text
+    found = re.search(r"Ihre Nummer ist (\d+)", text)
+    assert found, text
+    idea = city(stack, f"/open311/v2/requests/{found.group(1)}.json", extensions="true")[0]
+    assert idea["description"] == question
+    assert idea["extended_attributes"]["council"] == "Toitenwinkel"
+
+
+def test_keeping_up_with_a_council_in_words_subscribes_its_districts_to_participation(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    text = _chat(stack, sender, "Halten Sie mich über den Ortsbeirat Dierkow auf dem Laufenden")
+    assert text.startswith("Möchten Sie Nachrichten der Stadt"), text
+    assert "Dierkow" in text, text
+    text = _chat(stack, sender, "Ja")
+    assert text.startswith("Erledigt."), text
+    person = stack.person_id("web", sender)
+    with sqlite3.connect(stack.gateway_db_url.removeprefix("sqlite:///")) as conn:
+        rows = conn.execute(
+            "SELECT district, topic FROM subscriptions WHERE person_id = ? ORDER BY district",
+            (person,),
+        ).fetchall()
+    assert rows == [
+        ("Dierkow-Neu", "participation"),
+        ("Dierkow-Ost", "participation"),
+        ("Dierkow-West", "participation"),
+    ]

@@ -3,11 +3,12 @@ messages by channel and recognised intent, answer latency, the NLU fallback rate
 
 from __future__ import annotations
 
+import re
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.helpers import AMBIGUOUS, last_intent, new_sender
+from tests.e2e.helpers import AMBIGUOUS, answer_text, last_intent, new_sender
 from tests.stack import Stack
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -69,3 +70,20 @@ def test_a_refused_message_is_timed_but_has_no_intent(stack: Stack) -> None:
     assert value(after, "smilecity_messages_total", **key) - value(
         before, "smilecity_messages_total", **key
     ) == 1
+
+
+def test_a_filed_idea_is_counted_and_a_cancelled_report_is_not(stack: Stack) -> None:
+    _, before = scrape(stack.gateway_url)
+    sender = new_sender()
+    _, body = stack.chat(sender, "Es wäre schön, wenn es in Toitenwinkel einen Bolzplatz gäbe")
+    assert "Ihre Idee für" in answer_text(body)
+    _, body = stack.chat(sender, "ja")
+    assert re.search(r"Ihre Nummer ist \d+", answer_text(body)), body  # filed, with its number
+    other = new_sender()
+    stack.chat(other, "Am Neuen Markt fehlt eine Rampe")
+    stack.chat(other, "abbrechen")
+    _, after = scrape(stack.gateway_url)
+    filed = value(after, "smilecity_reports_filed_total", channel="web") - value(
+        before, "smilecity_reports_filed_total", channel="web"
+    )
+    assert filed == 1

@@ -7,7 +7,9 @@ becomes `CityApiUnavailable`, so an action can apologise and the conversation go
 import asyncio
 import logging
 import os
+import re
 import weakref
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Union
 
@@ -20,6 +22,32 @@ DEFAULT_TIMEOUT_S = 3.0
 
 Json = Dict[str, Any]
 QueryValue = Union[str, int, float, bool, None]
+
+# The gateway's id of the message being answered (REST metadata `request_id`), sent to the city
+# data API as X-Request-Id so one message can be followed through every service's log.
+REQUEST_ID: "ContextVar[Optional[str]]" = ContextVar("request_id", default=None)
+REQUEST_ID_HEADER = "X-Request-Id"
+_REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
+
+
+def follow_request(tracker: Any) -> None:
+    """Take the request id of the tracker's latest message for this action's calls.
+
+    Every action that calls the API sets it first (to None when the message has none), so an id
+    never carries over to another message's action on the same connection.
+    """
+    metadata = (getattr(tracker, "latest_message", None) or {}).get("metadata") or {}
+    rid = metadata.get("request_id") if isinstance(metadata, dict) else None
+    valid = isinstance(rid, str) and _REQUEST_ID_PATTERN.fullmatch(rid)
+    REQUEST_ID.set(rid if valid else None)
+
+
+def _request_headers(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+    headers = dict(extra or {})
+    rid = REQUEST_ID.get()
+    if rid is not None:
+        headers[REQUEST_ID_HEADER] = rid
+    return headers
 
 
 class CityApiError(Exception):
@@ -125,7 +153,7 @@ class CityApiClient:
         url = self._settings.base_url + path
         try:
             async with self._session.get(
-                url, params=_query(params or {}), timeout=self._timeout
+                url, params=_query(params or {}), headers=_request_headers(), timeout=self._timeout
             ) as response:
                 if response.status >= 500:
                     raise CityApiUnavailable(f"HTTP {response.status} from {path}")
@@ -188,7 +216,7 @@ class CityApiClient:
                 url,
                 params=_query(params or {}),
                 data=dict(form) if form is not None else None,
-                headers=dict(headers or {}),
+                headers=_request_headers(headers),
                 timeout=self._timeout,
             ) as response:
                 if response.status >= 500:

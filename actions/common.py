@@ -15,6 +15,7 @@ from actions.cityapi_client import (
     CityApiClient,
     CityApiRejected,
     CityApiUnavailable,
+    follow_request,
     shared_client,
 )
 from actions.timeexpr import BERLIN
@@ -131,6 +132,7 @@ class CityDataAction(Action, ABC):
     ) -> List[Dict[Text, Any]]:
         """Answer, or apologise politely when the city's data cannot be had."""
         language = language_of(tracker)
+        follow_request(tracker)
         client = self._client or shared_client()
         try:
             return await self.answer(dispatcher, tracker, language, client)

@@ -31,6 +31,7 @@ from actions.cityapi_client import (
     CityApiNotFound,
     CityApiRejected,
     CityApiUnavailable,
+    follow_request,
     shared_client,
 )
 from actions.common import as_float, intent_payload, language_of, latest_entity
@@ -356,8 +357,10 @@ class _ReportAction(Action, ABC):
     def name(self) -> Text:
         """The action's name in the domain."""
 
-    def client(self) -> CityApiClient:
-        """The injected client, or the running loop's shared one."""
+    def client(self, tracker: Tracker) -> CityApiClient:
+        """The injected client, or the running loop's shared one; its calls carry the request
+        id of the message being answered."""
+        follow_request(tracker)
         return self._client or shared_client()
 
 
@@ -373,7 +376,7 @@ class ActionStartReport(_ReportAction):
     ) -> List[EventType]:
         """Clear an earlier report's slots, then fill what this message says."""
         language = language_of(tracker)
-        client = self.client()
+        client = self.client(tracker)
         message = (tracker.latest_message.get("text") or "").strip()
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "attach_photo":  # what the photo's caption says, if anything
@@ -462,7 +465,7 @@ class ValidateReportForm(_ReportAction):
             return _cancel_events()
         if intent == "attach_photo":
             return self._photo(dispatcher, tracker, language, requested)
-        client = self.client()
+        client = self.client(tracker)
         try:
             return await self._answer(
                 dispatcher, tracker, language, client, requested, message, intent
@@ -820,7 +823,7 @@ class ActionFileReport(_ReportAction):
         if confirmed not in ("yes", "support"):
             dispatcher.utter_message(text=texts.text(language, "report_cancelled"))
             return done
-        client = self.client()
+        client = self.client(tracker)
         try:
             if confirmed == "support":
                 duplicate = json.loads(tracker.get_slot("report_duplicate") or "{}")
@@ -926,7 +929,7 @@ class ActionReportStatus(_ReportAction):
     ) -> List[EventType]:
         """One report by its number, or the person's own reports, newest first."""
         language = language_of(tracker)
-        client = self.client()
+        client = self.client(tracker)
         raw = latest_entity(tracker, "report_id")
         number = re.sub(r"\D", "", str(raw or ""))
         if not number:

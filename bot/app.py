@@ -11,6 +11,7 @@ from typing import cast
 import aiohttp
 from aiohttp import web
 
+from bot import logs
 from bot.assistant.rasa import RasaClient
 from bot.broadcast.api import ANNOUNCEMENTS, DESK, DISTRICTS, SENDER, add_staff_routes
 from bot.broadcast.council_notices import CouncilNotices, CouncilNoticeSettings
@@ -26,6 +27,7 @@ from bot.channels.web.routes import (
     ASSISTANT_READY,
     CONVERSATION,
     ENGINE,
+    TURNS,
     WEB_CHANNEL,
     WEB_LIMITS,
     add_routes,
@@ -38,6 +40,7 @@ from bot.core.ports import Channel, MessageHandler, OutboundChannel, VoiceServic
 from bot.core.privacy import PrivacyPolicy
 from bot.core.speech import speech_text
 from bot.core.subscriptions import SubscriptionDesk
+from bot.metrics import IntentLookup, MeasuredTurns
 from bot.reports import CityPhotoStore, CityReportAccounts, ReportUpdates
 from bot.settings import GatewaySettings
 from bot.store.database import create_engine, migrate
@@ -87,7 +90,8 @@ def create_app(
     )
 
     async def handler(msg: IncomingMessage) -> Turn:
-        return await app[CONVERSATION].handle(msg)
+        with logs.message_request_id():
+            return await app[TURNS](msg)
 
     add_routes(app)
     broadcast = BroadcastSettings.from_env(env)
@@ -155,7 +159,10 @@ def _core(
         districts = await asyncio.to_thread(load_districts)
         engine = create_engine(settings.database_url)
         connector = aiohttp.TCPConnector(limit=200, limit_per_host=200, keepalive_timeout=30)
-        session = aiohttp.ClientSession(connector=connector)
+        # every call carries the request id of the message it is made for (X-Request-Id)
+        session = aiohttp.ClientSession(
+            connector=connector, trace_configs=[logs.outgoing_request_ids()]
+        )
         rasa = RasaClient(
             session,
             settings.rasa_base,
@@ -218,6 +225,12 @@ def _core(
             privacy=privacy_policy(settings),
             announcements=announcing,
         )
+        tracker = (
+            create_engine(settings.rasa_tracker_store_url)
+            if settings.rasa_tracker_store_url
+            else None
+        )
+        app[TURNS] = MeasuredTurns(app[CONVERSATION].handle, IntentLookup(tracker)).handle
         logger.info(
             "gateway ready: Rasa at %s, voice %s",
             settings.rasa_base,
@@ -228,6 +241,8 @@ def _core(
         finally:
             await web_channel.stop()
             await personal_data.close()
+            if tracker is not None:
+                await tracker.dispose()
             await session.close()
             await engine.dispose()
             if pipeline is not None:

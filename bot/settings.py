@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import AnyHttpUrl, Field, ValidationError
 from pydantic.fields import FieldInfo
@@ -101,6 +101,8 @@ class GatewaySettings(EnvSettings):
     # Rasa's HTTP API token (rasa run --auth-token), needed to set slots when Rasa requires one.
     rasa_token: str | None = Field(None, alias="RASA_TOKEN", repr=False)
     log_level: str = Field("INFO", alias="GATEWAY_LOG_LEVEL")
+    # text for reading in a terminal (make run), json (one object a line) for a log collector
+    log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
     # Rasa's SQL tracker store, so that a person's conversation can be deleted on request.
     rasa_tracker_store_url: str | None = Field(
         None, alias="RASA_TRACKER_STORE_URL", repr=False, min_length=1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from cityapi import logs
 from cityapi.hours import BERLIN
 from cityapi.importers.records import ImportFileError, ImportReport
 from cityapi.settings import CityApiSettings
@@ -105,12 +106,9 @@ def _import(settings: CityApiSettings, args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; the exit code says whether it worked."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = _parser().parse_args(argv)
     settings = CityApiSettings()
+    logs.configure(settings.log_format)
     if args.command == "migrate":
         from cityapi.migrate import upgrade
 
@@ -129,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         create_app(settings),
         host=host,
         port=port,
-        access_log=log if settings.access_log else None,
+        access_log=None,  # the middleware logs requests without their query (cityapi/metrics.py)
         print=lambda _msg: log.info("city data API on http://%s:%s", host, port),
         handler_cancellation=True,
         max_line_size=256 * 1024,  # longer URLs still get our JSON 413, not a parser error

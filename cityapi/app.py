@@ -26,6 +26,8 @@ from cityapi.errors import (
 from cityapi.events import EventFilter, EventStore
 from cityapi.hours import holiday_name
 from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
+from cityapi.metrics import measured
+from cityapi.metrics import metrics as metrics_text
 from cityapi.open311 import retention
 from cityapi.open311.forward import Forwarder
 from cityapi.open311.routes import STAFF_ROUTES, open311_app
@@ -136,6 +138,12 @@ async def openapi(request: web.Request) -> web.Response:
     """The OpenAPI 3.1 document of this service."""
     Query.of(request, NO_PARAMS)
     return _json(openapi_document())
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """GET /metrics: Prometheus metrics of this instance."""
+    Query.of(request, NO_PARAMS)
+    return await metrics_text(request)
 
 
 async def list_places(request: web.Request) -> web.Response:
@@ -329,6 +337,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/healthz", healthz),
     ("GET", "/openapi.json", openapi),
+    ("GET", "/metrics", metrics),
     ("GET", "/places", list_places),
     ("GET", "/places/{id}", get_place),
     ("GET", "/events", list_events),
@@ -347,7 +356,10 @@ def create_app(
     settings: CityApiSettings, districts: DistrictRegistry | None = None
 ) -> web.Application:
     """The city data API as an aiohttp application."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(
+        middlewares=[measured(settings.access_log), error_middleware],
+        client_max_size=MAX_BODY_BYTES,
+    )
     app[SETTINGS] = settings
     app[DISTRICTS] = districts or DistrictRegistry.load(settings.data_dir / "districts")
     for method, path, handler in ROUTES:

@@ -337,6 +337,18 @@ def openapi_document() -> dict[str, Any]:
         "/openapi.json": {
             "get": {"summary": "This document", "responses": _ok({"type": "object"})}
         },
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus metrics: requests by method, route template and status",
+                "responses": {
+                    "200": {
+                        "description": "The Prometheus text exposition format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
+                    **_errors(400),
+                },
+            }
+        },
         "/places": {
             "get": {
                 "summary": "Find places",

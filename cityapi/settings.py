@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,7 +23,10 @@ class CityApiSettings(BaseSettings):
     database_url: str = Field(default=DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     host: str = Field(default="127.0.0.1", validation_alias="CITYAPI_HOST")
     port: int = Field(default=8000, ge=1, le=65535, validation_alias="CITYAPI_PORT")
+    # one line per request: method, route template, status, time (no query string)
     access_log: bool = Field(default=False, validation_alias="CITYAPI_ACCESS_LOG")
+    # text for reading in a terminal (make run), json (one object a line) for a log collector
+    log_format: Literal["text", "json"] = Field(default="text", validation_alias="LOG_FORMAT")
     db_timeout_s: float = Field(default=3.0, gt=0, validation_alias="CITYAPI_DB_TIMEOUT")
     data_dir: Path = Field(default=REPO_ROOT / "data", validation_alias="CITYAPI_DATA_DIR")
     # Open311: keys of the clients that may file reports (the assistant's action server, the

@@ -265,6 +265,9 @@ class Stack:
                 "CITYAPI_OPEN311_API_KEYS": self.open311_key,
                 "CITYAPI_STAFF_TOKEN": self.staff_token,
                 "CITYAPI_MEDIA_DIR": str(workdir / "media"),
+                # as in production: JSON lines with request ids, a line per request
+                "LOG_FORMAT": "json",
+                "CITYAPI_ACCESS_LOG": "true",
             },
             "/healthz",
         )  # fmt: skip

@@ -12,6 +12,8 @@ import aiohttp
 
 from bot.core.messages import Button, Language, OutgoingMessage
 from bot.core.ports import AssistantReply, AssistantUnavailable
+from bot.logs import REQUEST_ID
+from bot.metrics import REPORTS_FILED, mark_asked
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +38,18 @@ class RasaClient:
         self, person_id: str, text: str, metadata: Mapping[str, object]
     ) -> AssistantReply:
         """Send one message through the REST channel; its answers and any language switch."""
-        body = {"sender": person_id, "message": text, "metadata": dict(metadata)}
+        extra = dict(metadata)
+        rid = REQUEST_ID.get()
+        if rid is not None:  # the action server sends it on to the city data API
+            extra["request_id"] = rid
+        body = {"sender": person_id, "message": text, "metadata": extra}
+        mark_asked()
         data = await self._post("/webhooks/rest/webhook", body, params={})
         if not isinstance(data, list):
             raise AssistantUnavailable("the REST channel did not answer with a list")
+        if any(isinstance(i, dict) and _filed(i.get("custom")) for i in data):
+            channel = metadata.get("channel")
+            REPORTS_FILED.labels(channel if isinstance(channel, str) else "unknown").inc()
         messages, language = replies_from_rasa([item for item in data if isinstance(item, dict)])
         return AssistantReply(tuple(messages), language)
 
@@ -122,6 +132,11 @@ def replies_from_rasa(raw: list[dict[str, Any]]) -> tuple[list[OutgoingMessage],
                 custom={**last.custom, **extra},
             )
     return messages, language
+
+
+def _filed(custom: object) -> bool:
+    # the action server marks the answer that filed a report or an idea (docs/CONTRACTS.md)
+    return isinstance(custom, dict) and "report_filed" in custom
 
 
 def _buttons(raw: object) -> list[Button]:

@@ -26,6 +26,7 @@ from bot.core.messages import (
     RetryAfter,
 )
 from bot.core.ports import OutboundChannel, SpeechText, VoiceError, VoiceService
+from bot.metrics import DELIVERIES
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,16 @@ SEND_FAILED_RETRY_S = 30.0
 # How long stop() lets the sends in flight finish before it cancels them.
 STOP_GRACE_S = 10.0
 _MAX_CACHED_VOICES = 64
+
+
+def _result_label(result: DeliveryResult) -> str:
+    if isinstance(result, Delivered):
+        return "delivered"
+    if isinstance(result, RetryAfter):
+        return "retry"
+    if isinstance(result, RecipientGone):
+        return "gone"
+    return "rejected"
 
 
 def text_language(announcement: Announcement, person_language: Language) -> Language:
@@ -186,6 +197,7 @@ class AnnouncementSender:
             except Exception:
                 logger.exception("channel %s raised on send", claimed.channel)
                 result = RetryAfter(SEND_FAILED_RETRY_S, "send_failed")
+        DELIVERIES.labels(claimed.channel, _result_label(result)).inc()
         if isinstance(result, Delivered):
             await self._store.mark_sent(claimed.id)
         elif isinstance(result, RetryAfter):

@@ -9,6 +9,7 @@ import time
 
 from bot.core.messages import Audio, Language
 from bot.core.ports import Transcript, VoiceError
+from bot.metrics import VOICE_DECODE_SECONDS, VOICE_RECOGNITION_SECONDS
 from bot.voice.city_names import CityVocabulary
 from bot.voice.codec import BYTES_PER_SECOND, OPUS_MIME, Codec
 from bot.voice.segments import split_point
@@ -107,12 +108,18 @@ class VoicePipeline:
         self._pending += 1
         try:
             async with self._stt_slots:
+                decoding = time.perf_counter()
                 pcm = await self._codec.decode(audio.data, audio.mime_type, self._max_seconds)
+                recognising = time.perf_counter()
+                VOICE_DECODE_SECONDS.observe(recognising - decoding)
                 seconds = len(pcm) / BYTES_PER_SECOND
                 try:
                     transcript = await self._recognise(pcm, language)
                 finally:
                     del pcm  # the decoded speech is not kept a moment longer than needed
+                VOICE_RECOGNITION_SECONDS.labels(language).observe(
+                    time.perf_counter() - recognising
+                )
         finally:
             self._pending -= 1
         return transcript, seconds

@@ -1,4 +1,4 @@
-"""HTTP handlers of the web chat: POST /api/chat, GET /healthz and the chat page at GET /."""
+"""HTTP handlers of the web chat: POST /api/chat, GET /healthz, GET /metrics and the chat page."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ from bot.channels.web.limits import MAX_TEXT_BODY_BYTES, WebLimits
 from bot.core import texts
 from bot.core.conversation import Conversation
 from bot.core.messages import IncomingMessage
+from bot.core.ports import MessageHandler
+from bot.logs import REQUEST_ID, REQUEST_ID_HEADER, request_id
+from bot.metrics import metrics_handler
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,8 @@ CONVERSATION = web.AppKey("conversation", Conversation)
 ENGINE = web.AppKey("engine", AsyncEngine)
 WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
 WEB_LIMITS = web.AppKey("web_limits", WebLimits)
+# The core's handler as the channels use it (measured: bot/metrics.py).
+TURNS: web.AppKey[MessageHandler] = web.AppKey("turns")
 # Whether the assistant behind the gateway can answer now (Rasa up, model loaded).
 AssistantReady = Callable[[], Awaitable[bool]]
 ASSISTANT_READY: web.AppKey[AssistantReady] = web.AppKey("assistant_ready")
@@ -54,11 +59,13 @@ SECURITY_HEADERS = {
 
 def add_routes(app: web.Application) -> None:
     """Register the web chat's routes and its error middleware on the app."""
+    app.middlewares.append(request_ids)
     app.middlewares.append(json_errors)
     app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_handler(ENGINE))
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/api/chat/messages", waiting_messages)
     app.router.add_post("/api/chat/messages/received", received_messages)
@@ -82,6 +89,26 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
+
+
+@web.middleware
+async def request_ids(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Every request gets a request id (the caller's X-Request-Id when plausible), logged with
+    each record and sent along to Rasa and the city data API; the answer carries it back."""
+    rid = request_id(request.headers.get(REQUEST_ID_HEADER))
+    token = REQUEST_ID.set(rid)
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        exc.headers[REQUEST_ID_HEADER] = rid
+        raise
+    finally:
+        REQUEST_ID.reset(token)
+    if not response.prepared:  # an event stream has sent its headers already
+        response.headers[REQUEST_ID_HEADER] = rid
+    return response
 
 
 @web.middleware
@@ -192,7 +219,7 @@ async def chat(request: web.Request) -> web.Response:
             exc.message,
             [{"text": texts.text(exc.text_key, language)}],
         )
-    turn = await conversation.handle(msg)
+    turn = await request.app[TURNS](msg)
     messages = messages_json(turn.messages)
     error = REFUSAL_ERRORS.get(turn.refusal) if turn.refusal else None
     if error is not None:

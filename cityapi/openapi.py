@@ -115,6 +115,9 @@ _SCHEMAS: dict[str, Any] = {
                             # the staff endpoints
                             "unauthorized",
                             "status_refused",
+                            # /addresses: no address search configured, or it failed
+                            "not_configured",
+                            "geocoder_unavailable",
                         ],
                     },
                     "message": {"type": "string"},

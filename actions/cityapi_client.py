@@ -196,6 +196,10 @@ class CityApiClient:
             params["from"] = params.pop("from_")
         return await self._get("/meetings", params)
 
+    async def addresses(self, **params: QueryValue) -> Json:
+        """`GET /addresses` (`q`, `limit`): addresses in Rostock with point and district."""
+        return await self._get("/addresses", params)
+
     async def locate(self, lat: float, lon: float) -> Json:
         """`GET /districts/locate`: the Stadtbereich and Ortsteil of a point (404 outside)."""
         return await self._get("/districts/locate", {"lat": lat, "lon": lon})

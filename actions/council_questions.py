@@ -41,7 +41,12 @@ class ActionFindCouncil(CouncilAction):
         items = councils.items
         if councils.location:
             place = councils.location.get("ortsteil") or councils.location.get("district")
-            dispatcher.utter_message(text=texts.text(language, "council_location", place=place))
+            key, address = "council_location", councils.address
+            if address:
+                key = "council_address"
+            dispatcher.utter_message(
+                text=texts.text(language, key, place=place, address=address or "")
+            )
         if len(items) > 1:
             parts = [
                 texts.text(

@@ -9,11 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
+from actions.addresses import address_phrase
 from actions.cityapi_client import CityApiClient, CityApiRejected
 from actions.clarify import ActionClarify
 from actions.common import CityDataAction, as_float, latest_entity
 from actions.council_questions import COUNCIL_ACTIONS
-from actions.councils import PENDING_SLOT, Councils
+from actions.councils import PENDING_SLOT, Councils, find_councils
 from actions.places import ActionFindPlaces
 from actions.subscriptions import SUBSCRIPTION_INTENTS, hand_to_gateway
 
@@ -66,6 +67,11 @@ class ActionCouncilResume(CityDataAction):
             lat = as_float(latest_entity(tracker, "latitude"))
             if lat is not None or latest_entity(tracker, "district") is not None:
                 return await pending.answer(dispatcher, tracker, language, client)
+            text = str(tracker.latest_message.get("text") or "")
+            if address_phrase(text) is not None:  # "Holbeinplatz 14": the address answers it
+                councils = await find_councils(tracker, client)
+                if councils is not None and councils.items:
+                    return await pending.respond(dispatcher, language, client, councils)
             words = district_words(tracker)
             if words:
                 try:

@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import spoken, texts
+from actions.addresses import find_address
 from actions.cityapi_client import CityApiClient, CityApiNotFound, Json
 from actions.common import CityDataAction, as_float, intent_payload, latest_entity
 from actions.timeexpr import BERLIN
@@ -38,6 +39,7 @@ class Councils:
     items: List[Json]
     district: Optional[str] = None  # the district named, when it was named
     location: Optional[Json] = None  # {"district", "ortsteil"} of a shared location
+    address: Optional[str] = None  # the address the citizen gave, as the address search wrote it
 
     @property
     def ids(self) -> str:
@@ -64,6 +66,15 @@ async def find_councils(tracker: Tracker, client: CityApiClient) -> Optional[Cou
     if lat is not None and lon is not None:
         page = await client.councils(kind="ortsbeirat", lat=lat, lon=lon)
         return Councils(items=list(page.get("items") or []), location=page.get("location"))
+    # "Welcher Ortsbeirat ist für die Holbeinplatz 14 zuständig?": the address's point
+    address = await find_address(client, str(tracker.latest_message.get("text") or ""))
+    if address is not None:
+        page = await client.councils(kind="ortsbeirat", lat=address["lat"], lon=address["lon"])
+        return Councils(
+            items=list(page.get("items") or []),
+            location=page.get("location"),
+            address=f"{address.get('street')} {address.get('house_number')}",
+        )
     ids = _ids(latest_entity(tracker, COUNCIL_SLOT)) or _ids(tracker.get_slot(COUNCIL_SLOT))
     if not ids:
         return None

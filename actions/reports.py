@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import spoken, texts
+from actions.addresses import address_phrase, find_address
 from actions.cityapi_client import (
     CityApiClient,
     CityApiError,
@@ -249,13 +250,30 @@ async def resolve_place(
     language: str,
     phrases: List[str],
     districts_only: Optional[List[str]] = None,
+    *,
+    message: str = "",
 ) -> Optional[Place]:
     """The first phrase that names a district or a place in the city's data.
 
     `districts_only`: shorter phrases ("Toitenwinkel" of "Toitenwinkel neben der Schule") that
     may name a district; a word on its own is never searched among the places' names.
+    `message`: the whole message, searched for a street and house number only.
     """
     shorter = districts_only or []
+    # "vor der Holbeinplatz 14": an address (in the whole message too) beats a district's name
+    for phrase in [message, *phrases] if message else phrases:
+        address = await find_address(client, phrase) if address_phrase(phrase) else None
+        if address is not None:
+            words = f"{address.get('street')} {address.get('house_number')}"
+            said = texts.text(
+                language, "report_place_named", name=words, district=address.get("district")
+            )
+            return Place(
+                said,
+                as_float(address.get("lat")),
+                as_float(address.get("lon")),
+                str(address.get("district") or "") or None,
+            )
     for phrase in [*phrases, *shorter]:
         phrase = phrase.strip()
         if not phrase:
@@ -423,7 +441,8 @@ class ActionStartReport(_ReportAction):
             elif point:
                 place = await place_at(client, language, *point)
             else:
-                place = await resolve_place(client, language, *_candidate_phrases(tracker, message))
+                phrases, prefixes = _candidate_phrases(tracker, message)
+                place = await resolve_place(client, language, phrases, prefixes, message=message)
             if place is not None:
                 events += await _place_events(client, category, place)
         except CityApiUnavailable as exc:

@@ -75,8 +75,7 @@ OUTBOX_PENDING = Gauge(
 )
 DELIVERIES = Counter(
     "smilecity_deliveries",
-    "Announcement delivery attempts by channel and result "
-    "(delivered, retry, gone, rejected)",
+    "Announcement delivery attempts by channel and result (delivered, retry, gone, rejected)",
     ["channel", "result"],
 )
 
@@ -179,8 +178,7 @@ async def outbox_pending(engine: AsyncEngine) -> dict[str, int]:
     async with engine.connect() as conn:
         rows = await conn.execute(
             sql(
-                "SELECT channel, COUNT(*) FROM deliveries WHERE status = 'pending' "
-                "GROUP BY channel"
+                "SELECT channel, COUNT(*) FROM deliveries WHERE status = 'pending' GROUP BY channel"
             )
         )
         return {str(channel): int(count) for channel, count in rows}

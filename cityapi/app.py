@@ -24,8 +24,9 @@ from cityapi.errors import (
     invalid,
 )
 from cityapi.events import EventFilter, EventStore
+from cityapi.geocoder import Geocoder, GeocoderUnavailable
 from cityapi.hours import holiday_name
-from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, SETTINGS
+from cityapi.keys import DATABASE, DISTRICTS, FORWARDER, GEOCODER, SETTINGS
 from cityapi.metrics import measured
 from cityapi.metrics import metrics as metrics_text
 from cityapi.open311 import retention
@@ -33,6 +34,7 @@ from cityapi.open311.forward import Forwarder
 from cityapi.open311.routes import STAFF_ROUTES, open311_app
 from cityapi.openapi import openapi_document
 from cityapi.params import (
+    ADDRESS_PARAMS,
     COUNCILS_PARAMS,
     EVENTS_PARAMS,
     LOCATE_PARAMS,
@@ -241,6 +243,47 @@ async def locate_district(request: web.Request) -> web.Response:
     return _json({"district": found.district, "code": found.code, "ortsteil": found.ortsteil})
 
 
+async def search_addresses(request: web.Request) -> web.Response:
+    """GET /addresses?q=: addresses in Rostock with their point, Stadtbereich and Ortsteil."""
+    query = Query.of(request, ADDRESS_PARAMS)
+    text = query.text("q", 120)
+    if text is None:
+        raise invalid("q", "Parameter 'q' is required: an address, such as 'Holbeinplatz 14'.")
+    if len(text) < 3:
+        raise invalid("q", "Parameter 'q' must have at least 3 characters.")
+    limit = query.integer("limit", 5, 1, 10)
+    geocoder = request.app.get(GEOCODER)
+    if geocoder is None:
+        raise ApiError(
+            501, "not_configured", "No address search is configured (CITYAPI_GEOCODER_URL)."
+        )
+    try:
+        found = await geocoder.search(text, limit)
+    except GeocoderUnavailable as exc:
+        log.warning("address search unavailable: %s", exc)  # never the address searched for
+        raise ApiError(
+            502, "geocoder_unavailable", "The city's address search did not answer; try again."
+        ) from exc
+    items = []
+    for address in found:
+        where = request.app[DISTRICTS].locate(address.lat, address.lon)
+        if where is None:
+            continue  # the search knows the region; this assistant serves Rostock
+        items.append(
+            {
+                "title": address.title,
+                "street": address.street,
+                "house_number": address.house_number,
+                "postcode": address.postcode,
+                "lat": address.lat,
+                "lon": address.lon,
+                "district": where.district,
+                "ortsteil": where.ortsteil,
+            }
+        )
+    return _json({"items": items, "total": len(items)})
+
+
 def _window(query: Query, default: timedelta) -> tuple[datetime, datetime]:
     start = query.moment("from") or datetime.now(UTC)
     end = query.moment("to") or start + default
@@ -344,6 +387,7 @@ ROUTES: tuple[tuple[str, str, Any], ...] = (
     ("GET", "/events/{id}", get_event),
     ("GET", "/districts", list_districts),
     ("GET", "/districts/locate", locate_district),
+    ("GET", "/addresses", search_addresses),
     *STAFF_ROUTES,
     ("GET", "/councils", list_councils),
     ("GET", "/councils/{id}", get_council),
@@ -367,6 +411,7 @@ def create_app(
     app.add_subapp(OPEN311_PREFIX, open311_app())
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_forwarding)
+    app.cleanup_ctx.append(_geocoding)
     app.cleanup_ctx.append(_retention)
     return app
 
@@ -384,6 +429,26 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def _geocoding(app: web.Application) -> AsyncIterator[None]:
+    """The city's address search, when one is configured."""
+    settings = app[SETTINGS]
+    if not settings.geocoder_url:
+        yield
+        return
+    session = aiohttp.ClientSession(headers={"User-Agent": "smilecity-rostock-cityapi"})
+    app[GEOCODER] = Geocoder(
+        session,
+        settings.geocoder_url,
+        key=settings.geocoder_key,
+        search_class=settings.geocoder_class,
+        timeout_s=settings.geocoder_timeout_s,
+    )
+    try:
+        yield
+    finally:
+        await session.close()
 
 
 async def _forwarding(app: web.Application) -> AsyncIterator[None]:

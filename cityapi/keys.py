@@ -6,6 +6,7 @@ from aiohttp import web
 
 from cityapi.db import Database
 from cityapi.districts import DistrictRegistry
+from cityapi.geocoder import Geocoder
 from cityapi.open311.forward import Forwarder
 from cityapi.settings import CityApiSettings
 
@@ -13,3 +14,4 @@ SETTINGS = web.AppKey("settings", CityApiSettings)
 DISTRICTS = web.AppKey("districts", DistrictRegistry)
 DATABASE = web.AppKey("database", Database)
 FORWARDER = web.AppKey("forwarder", Forwarder)  # only when CITYAPI_OPEN311_FORWARD_URL is set
+GEOCODER = web.AppKey("geocoder", Geocoder)  # only when CITYAPI_GEOCODER_URL is set

@@ -7,6 +7,7 @@ from typing import Any
 
 from cityapi.open311.openapi import SECURITY_SCHEMES, open311_paths
 from cityapi.params import (
+    ADDRESS_PARAMS,
     COUNCILS_PARAMS,
     EVENTS_PARAMS,
     LOCATE_PARAMS,
@@ -52,6 +53,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "Not found.",
         405: "Method not allowed.",
         413: "Request too large.",
+        501: "No address search is configured (CITYAPI_GEOCODER_URL).",
+        502: "The city's address search did not answer.",
         503: "The database is unavailable, or did not answer within the budget "
         "(CITYAPI_DB_TIMEOUT); try again after Retry-After seconds.",
     }
@@ -112,6 +115,9 @@ _SCHEMAS: dict[str, Any] = {
                             # the staff endpoints
                             "unauthorized",
                             "status_refused",
+                            # /addresses: no address search configured, or it failed
+                            "not_configured",
+                            "geocoder_unavailable",
                         ],
                     },
                     "message": {"type": "string"},
@@ -211,6 +217,20 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
             },
+        },
+    },
+    "Address": {
+        "type": "object",
+        "required": ["title", "street", "house_number", "lat", "lon", "district"],
+        "properties": {
+            "title": {"type": "string"},
+            "street": {"type": "string"},
+            "house_number": {"type": "string"},
+            "postcode": _NULL_STR,
+            "lat": {"type": "number"},
+            "lon": {"type": "number"},
+            "district": {"type": "string"},
+            "ortsteil": _NULL_STR,
         },
     },
     "Location": {
@@ -385,6 +405,26 @@ def openapi_document() -> dict[str, Any]:
                 "summary": "The Stadtbereich and Ortsteil of a point",
                 "parameters": _query(LOCATE_PARAMS),
                 "responses": {**_ok(_ref("Location")), **_errors(400, 404)},
+            }
+        },
+        "/addresses": {
+            "get": {
+                "summary": "Addresses in Rostock (the city's address search) with their point, "
+                "Stadtbereich and Ortsteil",
+                "parameters": _query(ADDRESS_PARAMS),
+                "responses": {
+                    **_ok(
+                        {
+                            "type": "object",
+                            "required": ["items", "total"],
+                            "properties": {
+                                "items": {"type": "array", "items": _ref("Address")},
+                                "total": {"type": "integer", "minimum": 0},
+                            },
+                        }
+                    ),
+                    **_errors(400, 413, 501, 502),
+                },
             }
         },
         "/councils": {

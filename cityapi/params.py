@@ -137,6 +137,18 @@ LOCATE_PARAMS: tuple[Param, ...] = (
         required=True,
     ),
 )
+ADDRESS_PARAMS: tuple[Param, ...] = (
+    Param(
+        "q",
+        "An address in Rostock as people write it: street and house number "
+        '("Holbeinplatz 14", "Kröpeliner Str. 5a").',
+        {"type": "string", "minLength": 3, "maxLength": 120},
+        required=True,
+    ),
+    Param(
+        "limit", "At most this many addresses.", {"type": "integer", "minimum": 1, "maximum": 10}
+    ),
+)
 COUNCILS_PARAMS: tuple[Param, ...] = (
     Param("kind", "Kind of council.", {"type": "string", "enum": list(COUNCIL_KINDS)}),
     _DISTRICT,

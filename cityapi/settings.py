@@ -51,6 +51,14 @@ class CityApiSettings(BaseSettings):
     forward_interval_s: float = Field(
         default=5.0, gt=0, validation_alias="CITYAPI_OPEN311_FORWARD_INTERVAL"
     )
+    # the city's address search (geocodr, as Rostock's geoportal runs it); unset = /addresses
+    # answers 501 and the assistant asks for a district instead
+    geocoder_url: str = Field(default="", validation_alias="CITYAPI_GEOCODER_URL")
+    geocoder_key: str = Field(default="", validation_alias="CITYAPI_GEOCODER_KEY", repr=False)
+    geocoder_class: str = Field(default="address", validation_alias="CITYAPI_GEOCODER_CLASS")
+    geocoder_timeout_s: float = Field(
+        default=2.0, gt=0, le=10, validation_alias="CITYAPI_GEOCODER_TIMEOUT_S"
+    )
 
     @property
     def api_keys(self) -> frozenset[str]:

@@ -255,6 +255,14 @@ class Stack:
         self.gateway_db_url = f"sqlite:///{workdir}/gateway.sqlite3"
         self.open311_key = uuid.uuid4().hex
         self.staff_token = uuid.uuid4().hex
+        # the city's address search: a stand-in of geocodr, as its documentation describes it
+        self.geocodr = self._service(
+            "geocodr",
+            free_port(),
+            lambda port: [self.app_python, "-m", "tests.geocodr_standin", "--port", str(port)],
+            {},
+            "/healthz",
+        )
         self.cityapi = self._service(
             "cityapi",
             free_port(),
@@ -268,6 +276,7 @@ class Stack:
                 # as in production: JSON lines with request ids, a line per request
                 "LOG_FORMAT": "json",
                 "CITYAPI_ACCESS_LOG": "true",
+                "CITYAPI_GEOCODER_URL": f"{self.geocodr.url}/query",
             },
             "/healthz",
         )  # fmt: skip
@@ -356,9 +365,11 @@ class Stack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         try:
             self._prepare_cityapi()
-            for service in (self.cityapi, self.actions, self.rasa, self.gateway):
+            for service in (self.geocodr, self.cityapi, self.actions, self.rasa, self.gateway):
                 service.start()
-            self._wait_healthy([self.cityapi, self.actions, self.gateway], SERVICE_START_TIMEOUT_S)
+            self._wait_healthy(
+                [self.geocodr, self.cityapi, self.actions, self.gateway], SERVICE_START_TIMEOUT_S
+            )
             self._wait_healthy([self.rasa], RASA_START_TIMEOUT_S)
             self._warm_up()
         except BaseException as exc:
@@ -370,7 +381,7 @@ class Stack:
     def close(self) -> None:
         """Stop every process of the stack (extra gateways first, then in reverse start order)."""
         for service in [*reversed(self._extra), self.gateway, self.rasa, self.actions,
-                        self.cityapi]:  # fmt: skip
+                        self.cityapi, self.geocodr]:  # fmt: skip
             service.stop()
 
     def __enter__(self) -> Stack:

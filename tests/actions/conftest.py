@@ -113,12 +113,24 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real city data API with the sample data (and a few test places), on a free port."""
     workdir = tmp_path_factory.mktemp("cityapi")
     python = app_python()
+    # the city's address search: a stand-in of geocodr (tests/geocodr_standin.py)
+    geocodr_port = free_port()
+    geocodr_log = workdir / "geocodr.log"
+    with geocodr_log.open("wb") as out:
+        geocodr = subprocess.Popen(
+            [python, "-m", "tests.geocodr_standin", "--port", str(geocodr_port)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{workdir / 'c.sqlite3'}",
         "PYTHONPATH": str(ROOT),
         "CITYAPI_OPEN311_API_KEYS": OPEN311_KEY,
         "CITYAPI_MEDIA_DIR": str(workdir / "media"),
+        "CITYAPI_GEOCODER_URL": f"http://127.0.0.1:{geocodr_port}/query",
     }
     geojson = workdir / "test_places.geojson"
     geojson.write_text(
@@ -149,16 +161,20 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     try:
+        wait_for_health(
+            f"http://127.0.0.1:{geocodr_port}/healthz", geocodr, geocodr_log, seconds=60
+        )
         wait_for_health(f"{url}/healthz", proc, log, seconds=60)
         warm_up(url)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for process in (proc, geocodr):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -357,3 +357,22 @@ async def test_a_district_heard_as_a_subscription_still_answers_the_waiting_ques
     answer = await run_action(ActionCouncilResume(client), meant)
     assert answer.messages[-1]["custom"] == {"subscription": {"action": "subscribe"}}
     assert slot(answer, "council_pending") is None
+
+
+async def test_an_address_finds_the_council_of_its_district(client: CityApiClient) -> None:
+    answer = await ask(
+        ActionFindCouncil, client, text="Welcher Ortsbeirat ist für die Holbeinplatz 14 zuständig?"
+    )
+
+    assert answer.texts[0] == "Die Adresse Holbeinplatz 14 liegt in Reutershagen."
+    assert "Zuständig ist der Ortsbeirat Reutershagen." in answer.texts[1]
+
+
+async def test_an_address_that_is_not_found_asks_for_the_district(
+    client: CityApiClient,
+) -> None:
+    answer = await ask(
+        ActionFindCouncil, client, text="Welcher Ortsbeirat ist für den Atlantisweg 7 zuständig?"
+    )
+
+    assert answer.texts[0].startswith("Für welchen Stadtteil möchten Sie das wissen?")

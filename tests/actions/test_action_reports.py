@@ -477,3 +477,13 @@ async def test_an_idea_that_names_the_council_goes_to_it_without_asking(
     answer = await talk.file()
     assert "for the district council Dierkow too" in answer.text
     assert (await _reports_of(client, sender))[0]["extended_attributes"]["council"] == "Dierkow"
+
+
+async def test_a_report_at_an_address_is_filed_at_its_point(client: CityApiClient) -> None:
+    sender = _person()
+    talk = Dialogue(client, sender)
+    await talk.start("Der Bordstein vor der Ziolkowskistraße 28 ist nicht abgesenkt")
+    assert talk.slots["report_category"] == "kerb"
+    assert talk.slots["report_place"] == "Ziolkowskistraße 28, Stadtteil Südstadt"
+    assert talk.slots["report_district"] == "Südstadt"
+    assert abs(float(talk.slots["report_lat"]) - 54.0735) < 1e-6

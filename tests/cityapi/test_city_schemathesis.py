@@ -29,6 +29,16 @@ MAX_SECONDS = 60
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Service]:
     port = free_port()
+    geocodr_port = free_port()
+    geocodr = Service(
+        "geocodr",
+        [sys.executable, "-m", "tests.geocodr_standin", "--port", str(geocodr_port)],
+        dict(os.environ),
+        REPO_ROOT,
+        tmp_path / "geocodr.log",
+        f"http://127.0.0.1:{geocodr_port}",
+        "/healthz",
+    )
     env = {
         **os.environ,
         "PYTHON": sys.executable,
@@ -39,6 +49,7 @@ def served(tmp_path: Path) -> Iterator[Service]:
         "CITYAPI_MEDIA_DIR": str(tmp_path / "media"),
         "CITYAPI_STAFF_TOKEN": STAFF_TOKEN,
         "CITYAPI_OPEN311_API_KEYS": "schemathesis-client-key",
+        "CITYAPI_GEOCODER_URL": f"{geocodr.url}/query",
     }
     service = Service(
         "cityapi",
@@ -49,12 +60,14 @@ def served(tmp_path: Path) -> Iterator[Service]:
         f"http://127.0.0.1:{port}",
         "/healthz",
     )
+    geocodr.start()
     service.start()
     try:
-        wait_healthy([service], 60)
+        wait_healthy([geocodr, service], 60)
         yield service
     finally:
         service.stop()
+        geocodr.stop()
 
 
 @pytest.mark.timeout(MAX_SECONDS + 120)

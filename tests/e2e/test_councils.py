@@ -137,3 +137,17 @@ def test_keeping_up_with_a_council_in_words_subscribes_its_districts_to_particip
         ("Dierkow-Ost", "participation"),
         ("Dierkow-West", "participation"),
     ]
+
+
+def test_an_address_finds_its_council_asked_at_once_or_after_the_question(stack: Stack) -> None:
+    sender = new_sender()
+    text = _chat(stack, sender, "Welcher Ortsbeirat ist für die Holbeinplatz 14 zuständig?")
+    assert text.startswith("Die Adresse Holbeinplatz 14 liegt in Reutershagen."), text
+    assert "Zuständig ist der Ortsbeirat Reutershagen." in text, text
+
+    sender = new_sender()
+    text = _chat(stack, sender, "Welcher Ortsbeirat ist für mich zuständig?")
+    assert text.startswith("Für welchen Stadtteil möchten Sie das wissen?"), text
+    text = _chat(stack, sender, "Ziolkowskistraße 28")
+    assert "Die Adresse Ziolkowskistraße 28 liegt in Südstadt." in text, text
+    assert "Zuständig ist der Ortsbeirat Südstadt." in text, text

@@ -67,9 +67,11 @@ def test_a_refused_message_is_timed_but_has_no_intent(stack: Stack) -> None:
     assert status == 413
     _, after = scrape(stack.gateway_url)
     key = {"channel": "web", "intent": "unknown"}
-    assert value(after, "smilecity_messages_total", **key) - value(
-        before, "smilecity_messages_total", **key
-    ) == 1
+    assert (
+        value(after, "smilecity_messages_total", **key)
+        - value(before, "smilecity_messages_total", **key)
+        == 1
+    )
 
 
 def test_a_filed_idea_is_counted_and_a_cancelled_report_is_not(stack: Stack) -> None:

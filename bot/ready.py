@@ -16,6 +16,15 @@ import urllib.parse
 import urllib.request
 
 READY_TIMEOUT_S = 300.0
+# Rasa builds its NLU graph on the first messages it parses (about a second, during which every
+# request in flight waits): parse a few of the kinds people send before saying it is ready.
+WARM_UP_TEXTS = (
+    "hallo",
+    "Wo ist die nächste barrierefreie Toilette in der Südstadt?",
+    "When does the district council of Dierkow meet?",
+    "was ist am wochenende in warnemünde los",
+    "Der Aufzug am Doberaner Platz ist kaputt",
+)
 
 
 def _answers(url: str, *, rasa: bool = False) -> bool:
@@ -28,6 +37,22 @@ def _answers(url: str, *, rasa: bool = False) -> bool:
             return True
     except (OSError, ValueError, urllib.error.URLError):
         return False
+
+
+def warm_up(rasa_url: str, token: str) -> None:
+    """Parse WARM_UP_TEXTS with Rasa (no conversation is made: /model/parse keeps nothing)."""
+    query = urllib.parse.urlencode({"token": token}) if token else ""
+    for text in WARM_UP_TEXTS:
+        request = urllib.request.Request(
+            f"{rasa_url}/model/parse?{query}",
+            data=json.dumps({"text": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+        except (OSError, urllib.error.URLError):
+            return  # not warm, but up: the first citizens wait a moment longer
 
 
 def main() -> int:
@@ -59,6 +84,7 @@ def main() -> int:
             print(f"Still waiting for: {names}. See the log lines above.", flush=True)
             deadline = time.monotonic() + READY_TIMEOUT_S
         time.sleep(0.5)
+    warm_up(env.get("RASA_URL", "http://127.0.0.1:5005"), env.get("RASA_TOKEN", ""))
     elapsed = time.time() - started
     print(
         f"\n  Smile City Rostock is ready after {elapsed:.0f} s.\n"

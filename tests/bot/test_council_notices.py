@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import psycopg
@@ -200,7 +201,26 @@ async def test_the_gateway_runs_the_job_when_the_city_data_api_is_configured(
 ) -> None:
     url = f"sqlite:///{tmp_path}/gateway.sqlite3"
     base = str(city.make_url("/"))
-    job_on = {"CITYAPI_URL": base, "COUNCIL_NOTICES": "on", "COUNCIL_NOTICES_DAYS_AHEAD": "7"}
+    # the sample's next Ortsbeirat meetings are 1 to 10 days ahead, whatever the weekday
+    job_on = {"CITYAPI_URL": base, "COUNCIL_NOTICES": "on", "COUNCIL_NOTICES_DAYS_AHEAD": "14"}
+    now = datetime.now(UTC)
+    window = {"from": now.isoformat(), "to": (now + timedelta(days=14)).isoformat(), "limit": 100}
+    later = {**window, "to": (now + timedelta(days=90)).isoformat()}
+
+    councils = await (await city.get("/councils", params={"kind": "ortsbeirat"})).json()
+    ortsbeiraete = {c["id"] for c in councils["items"]}
+
+    async def public(params: dict[str, object]) -> list[dict[str, Any]]:
+        items = (await (await city.get("/meetings", params=params)).json())["items"]
+        return [
+            m
+            for m in items
+            if m["council"]["id"] in ortsbeiraete
+            and not m["cancelled"]
+            and m.get("public") is not False
+        ]
+
+    ahead, months = await public(window), await public(later)
     async with gateway(url, **job_on) as client:
         assert client.app is not None
         assert COUNCIL_NOTICES in client.app
@@ -211,8 +231,9 @@ async def test_the_gateway_runs_the_job_when_the_city_data_api_is_configured(
         await eventually(announced)
         await client.app[COUNCIL_NOTICES].run_once()  # the rest of the start-up round, if any
         first = await announcements(client)
-    # the next week's meetings only, not every one of the next months
-    assert 1 <= len(first) <= 12
+    # the next two weeks' public meetings, each once, not every one of the next months
+    assert ahead
+    assert len(first) == len(ahead) < len(months)
     async with gateway(url, **job_on) as client:
         assert client.app is not None
         assert await client.app[COUNCIL_NOTICES].run_once() == []

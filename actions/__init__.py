@@ -17,6 +17,7 @@ from actions.places import ActionFindPlaces
 from actions.reports import (
     ActionAskReportCategory,
     ActionAskReportConfirmed,
+    ActionAskReportContact,
     ActionAskReportDescription,
     ActionAskReportPlace,
     ActionAskReportSupport,
@@ -31,6 +32,7 @@ from actions.subscriptions import ActionSubscription
 __all__ = [
     "ActionAskReportCategory",
     "ActionAskReportConfirmed",
+    "ActionAskReportContact",
     "ActionAskReportDescription",
     "ActionAskReportPlace",
     "ActionAskReportSupport",

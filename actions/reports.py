@@ -12,12 +12,13 @@ at the start, so a repeated or retried filing never creates a second report.
 
 import json
 import logging
+import os
 import re
 import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -47,6 +48,9 @@ REQUIRED = (
     "report_support",
     "report_description",
     "report_confirmed",
+    # "none", or "email:…"/"phone:…" typed after the privacy notice: asked only when the person
+    # chose to leave a contact at the read-back
+    "report_contact",
 )
 SLOTS = (
     "report_kind",
@@ -83,6 +87,10 @@ _LEXICON: Tuple[Tuple[str, str], ...] = (
 )
 _ESCALATOR = re.compile(r"rolltreppe|escalator", re.I)
 _COUNCIL = re.compile(r"ortsbeirat|district council", re.I)
+_CONTACT_WISH = re.compile(r"kontakt|erreichbar|r[uü]ckfrage|contact|reach me", re.I)
+_EMAIL = re.compile(r"[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}")
+_PHONE = re.compile(r"(?<![\w@])\+?\d[\d ()/-]{4,30}\d(?!\w)")
+_NO_CONTACT = re.compile(r"\b(ohne|kein\w*|nein|lieber nicht|anonym|without|no|none)\b", re.I)
 _ACCESS_IDEA = re.compile(
     r"barrierefrei|rollstuhl|rollator|rampe|blind|behindert|accessib|wheelchair", re.I
 )
@@ -165,7 +173,7 @@ def place_phrase(message: str) -> Optional[str]:
 
 def wanted_part(message: str, entity: Optional[str]) -> Optional[str]:
     """Which part of the report the person wants to change: place, category or description."""
-    if entity in ("place", "category", "description", "cancel", "council"):
+    if entity in ("place", "category", "description", "cancel", "council", "contact"):
         return str(entity)
     for part, pattern in _PARTS:
         if re.search(pattern, message, re.I):
@@ -449,6 +457,7 @@ class ActionStartReport(_ReportAction):
             logger.warning("report start: city data API unavailable (%s)", exc)
         if is_idea:
             events.append(SlotSet("report_support", NONE))
+        events.append(SlotSet("report_contact", NONE))  # anonymous, unless the person chooses
         return events
 
 
@@ -459,6 +468,7 @@ def _cancel_events() -> List[EventType]:
         SlotSet("report_support", NONE),
         SlotSet("report_description", ""),
         SlotSet("report_confirmed", "cancel"),
+        SlotSet("report_contact", NONE),
     ]
 
 
@@ -556,6 +566,8 @@ class ValidateReportForm(_ReportAction):
             return [SlotSet("report_description", message[:MAX_DESCRIPTION])]
         if requested == "report_confirmed":
             return self._confirmation(dispatcher, tracker, language, message, intent)
+        if requested == "report_contact":
+            return contact_answer(dispatcher, language, message, intent)
         return [SlotSet(requested, tracker.get_slot(requested))]
 
     def _photo(
@@ -580,6 +592,9 @@ class ValidateReportForm(_ReportAction):
         intent: str,
     ) -> List[EventType]:
         part = wanted_part(message, latest_entity(tracker, "report_part"))
+        if part == "contact" or (is_yes(intent, message) and _CONTACT_WISH.search(message)):
+            # "ja, mit Kontakt": the privacy notice comes first, then the contact is asked for
+            return [SlotSet("report_confirmed", "yes"), SlotSet("report_contact", None)]
         if is_yes(intent, message) and part is None:
             return [SlotSet("report_confirmed", "yes")]
         if part == "council" or (
@@ -611,6 +626,28 @@ class ValidateReportForm(_ReportAction):
                 buttons=_fix_buttons(language, tracker.get_slot("report_kind") == IDEA),
             )
         return [SlotSet("report_confirmed", None)]
+
+
+def contact_answer(
+    dispatcher: CollectingDispatcher, language: str, message: str, intent: str
+) -> List[EventType]:
+    """The answer to the contact question: an e-mail address, a phone number, or none."""
+    email = _EMAIL.search(message)
+    if email is not None:
+        return [SlotSet("report_contact", f"email:{email.group(0)}")]
+    phone = _PHONE.search(message)
+    if phone is not None and sum(c.isdigit() for c in phone.group(0)) >= 6:
+        return [SlotSet("report_contact", "phone:" + " ".join(phone.group(0).split()))]
+    if intent == "deny" or _NO_CONTACT.search(message):
+        return [SlotSet("report_contact", NONE)]
+    dispatcher.utter_message(
+        text=texts.text(language, "report_contact_again"), buttons=_no_contact_button(language)
+    )
+    return [SlotSet("report_contact", None)]
+
+
+def _no_contact_button(language: str) -> List[Dict[str, str]]:
+    return [{"title": texts.text(language, "report_button_no_contact"), "payload": "/deny"}]
 
 
 def _fix_buttons(language: str, is_idea: bool) -> List[Dict[str, str]]:
@@ -735,6 +772,33 @@ class ActionAskReportSupport(Action):
         return []
 
 
+class ActionAskReportContact(Action):
+    """The short privacy notice, then the question for an e-mail address or phone number."""
+
+    def name(self) -> Text:
+        """The form's question for report_contact."""
+        return "action_ask_report_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        """What is kept, why, for how long; a button to send without."""
+        language = language_of(tracker)
+        days = contact_retention_days()
+        dispatcher.utter_message(
+            text=texts.text(language, "report_contact_notice", days=days),
+            buttons=_no_contact_button(language),
+        )
+        return []
+
+
+def contact_retention_days(environ: Optional[Mapping[str, str]] = None) -> int:
+    """How long the city data API keeps a closed report's contact (CITYAPI_CONTACT_RETENTION_DAYS,
+    the same variable it reads; 90 days when unset)."""
+    raw = (os.environ if environ is None else environ).get("CITYAPI_CONTACT_RETENTION_DAYS", "")
+    return int(raw) if raw.strip().isdigit() and int(raw) > 0 else 90
+
+
 class ActionAskReportConfirmed(Action):
     """Reads the whole report back in plain sentences and asks to send it."""
 
@@ -780,7 +844,13 @@ class ActionAskReportConfirmed(Action):
                 + " "
                 + texts.text(language, "report_readback_question"),
             )
-        buttons = [{"title": texts.text(language, "report_button_send"), "payload": "/affirm"}]
+        buttons = [
+            {"title": texts.text(language, "report_button_send"), "payload": "/affirm"},
+            {
+                "title": texts.text(language, "report_button_send_contact"),
+                "payload": intent_payload("affirm", {"report_part": "contact"}),
+            },
+        ]
         if is_idea and district and not to_council:
             buttons.append(
                 {
@@ -822,6 +892,11 @@ def _form_fields(tracker: Tracker) -> Dict[str, str]:
         fields["media_id"] = str(tracker.get_slot("report_media"))
     if category == IDEA:
         fields["attribute[to_council]"] = "yes" if tracker.get_slot("report_council") else "no"
+    contact = str(tracker.get_slot("report_contact") or "")
+    if contact.startswith("email:"):
+        fields["email"] = contact.removeprefix("email:")[:254]
+    elif contact.startswith("phone:"):
+        fields["phone"] = contact.removeprefix("phone:")[:40]
     return fields
 
 

@@ -498,6 +498,20 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_photo_enough": "Mehr als drei Fotos kann ich zu einer Meldung nicht nehmen.",
         "report_button_send": "Ja, abschicken",
         "report_button_council": "Ja, auch an den Ortsbeirat",
+        "report_button_send_contact": "Senden, mit Kontakt für Rückfragen",
+        "report_button_no_contact": "Ohne Kontakt senden",
+        "report_contact_notice": (
+            "Damit die Stadt Sie bei Rückfragen erreichen kann, gebe ich ihr Ihre E-Mail-Adresse "
+            "oder Telefonnummer mit der Meldung weiter. Sie wird nur dafür genutzt, nicht "
+            "veröffentlicht, und {days} Tage nach Abschluss der Meldung gelöscht; mit „Vergiss "
+            "mich“ auch sofort. Wenn Sie einverstanden sind, schreiben Sie mir Ihre E-Mail-Adresse "
+            "oder Telefonnummer. Sonst sende ich die Meldung ohne Kontakt."
+        ),
+        "report_contact_again": (
+            "Das habe ich nicht als E-Mail-Adresse oder Telefonnummer erkannt. Schreiben Sie sie "
+            "bitte noch einmal, zum Beispiel name@example.de oder 0381 1234567, oder senden Sie "
+            "ohne Kontakt."
+        ),
         "report_button_fix_place": "Ort ändern",
         "report_button_fix_category": "Art ändern",
         "report_button_fix_description": "Text ändern",
@@ -615,6 +629,19 @@ _REPORT_TEXTS: Dict[str, Dict[str, str]] = {
         "report_photo_enough": "I cannot take more than three photos for one report.",
         "report_button_send": "Yes, send it",
         "report_button_council": "Yes, to the district council too",
+        "report_button_send_contact": "Send, with a contact for questions",
+        "report_button_no_contact": "Send without a contact",
+        "report_contact_notice": (
+            "So that the city can reach you with questions, I pass your e-mail address or phone "
+            "number on with the report. It is used only for that, never published, and deleted "
+            "{days} days after the report is closed, or at once when you say “forget me”. If you "
+            "agree, write me your e-mail address or phone number. Otherwise I send the report "
+            "without a contact."
+        ),
+        "report_contact_again": (
+            "I did not recognise that as an e-mail address or phone number. Please write it "
+            "again, for example name@example.org or 0381 1234567, or send without a contact."
+        ),
         "report_button_fix_place": "Change the place",
         "report_button_fix_category": "Change the kind",
         "report_button_fix_description": "Change the text",

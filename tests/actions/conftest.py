@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_TODAY = date(2026, 11, 27)
 WEEKDAYS_OSM = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 OPEN311_KEY = "actions-test-open311-key"
+STAFF_TOKEN = "actions-test-staff-token"
 
 
 def free_port() -> int:
@@ -129,6 +130,7 @@ def cityapi_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{workdir / 'c.sqlite3'}",
         "PYTHONPATH": str(ROOT),
         "CITYAPI_OPEN311_API_KEYS": OPEN311_KEY,
+        "CITYAPI_STAFF_TOKEN": STAFF_TOKEN,
         "CITYAPI_MEDIA_DIR": str(workdir / "media"),
         "CITYAPI_GEOCODER_URL": f"http://127.0.0.1:{geocodr_port}/query",
     }

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from actions.reports import (
     REQUIRED,
     SLOTS,
     ActionAskReportConfirmed,
+    ActionAskReportContact,
     ActionAskReportDescription,
     ActionAskReportSupport,
     ActionFileReport,
@@ -24,7 +26,7 @@ from actions.reports import (
     place_phrase,
 )
 from builders import Answer, make_tracker, run_action, tracker_from_payload
-from conftest import OPEN311_KEY
+from conftest import OPEN311_KEY, STAFF_TOKEN
 
 DOBERANER_PLATZ = (54.0916, 12.1215)
 
@@ -487,3 +489,72 @@ async def test_a_report_at_an_address_is_filed_at_its_point(client: CityApiClien
     assert talk.slots["report_place"] == "Ziolkowskistraße 28, Stadtteil Südstadt"
     assert talk.slots["report_district"] == "Südstadt"
     assert abs(float(talk.slots["report_lat"]) - 54.0735) < 1e-6
+
+
+async def _staff_view(cityapi_url: str, request_id: str) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {STAFF_TOKEN}"}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{cityapi_url}/staff/reports/{request_id}", headers=headers) as r:
+            assert r.status == 200, await r.text()
+            return dict(await r.json())
+
+
+def _number_in(text: str) -> str:
+    found = re.search(r"Ihre Nummer ist (\d+)", text)
+    assert found, text
+    return found.group(1)
+
+
+async def test_a_contact_is_taken_only_after_the_privacy_notice_and_reaches_the_city(
+    client: CityApiClient, cityapi_url: str
+) -> None:
+    talk = Dialogue(client, _person())
+    await talk.start("Die Ampel am Doberaner Platz piept nicht")
+    assert talk.slots["report_contact"] == "none"  # anonymous unless chosen
+    if talk.next_slot() == "report_support":
+        await talk.tap("/deny")
+    readback = await talk.ask(ActionAskReportConfirmed())
+    wish = next(b for b in readback.buttons if b["title"] == "Senden, mit Kontakt für Rückfragen")
+    await talk.tap(wish["payload"])
+    assert talk.next_slot() == "report_contact"
+    notice = await talk.ask(ActionAskReportContact())
+    assert "nur dafür genutzt" in notice.text
+    assert "90 Tage nach Abschluss" in notice.text
+    assert [b["title"] for b in notice.buttons] == ["Ohne Kontakt senden"]
+
+    again = await talk.say("morgen vielleicht")
+    assert again.text.startswith("Das habe ich nicht als E-Mail-Adresse oder Telefonnummer")
+    await talk.say("Gern: anna.meier@example.org")
+    assert talk.next_slot() is None
+    filed = await talk.file()
+    report = await _staff_view(cityapi_url, _number_in(filed.text))
+    assert report["contact"]["email"] == "anna.meier@example.org"
+    assert report["contact"]["phone"] is None
+
+
+async def test_without_the_contact_wish_a_report_is_filed_anonymously(
+    client: CityApiClient, cityapi_url: str
+) -> None:
+    talk = Dialogue(client, _person(), language="en")
+    await talk.start("The lift at Holbeinplatz is broken, call me on 0381 1234567")
+    if talk.next_slot() == "report_support":
+        await talk.tap("/deny")
+    await talk.tap("/affirm")
+    assert talk.next_slot() is None
+    filed = await talk.file()
+    found = re.search(r"(\d{2,})", filed.text)
+    assert found, filed.text
+    report = await _staff_view(cityapi_url, found.group(1))
+    assert report["contact"] == {
+        "email": None, "first_name": None, "last_name": None, "phone": None
+    }  # fmt: skip
+
+
+async def test_a_phone_number_or_a_no_answers_the_contact_question(client: CityApiClient) -> None:
+    talk = Dialogue(client, _person())
+    talk.slots["requested_slot"] = "report_contact"
+    await talk.say("Telefon: +49 381 123 45 67")
+    assert talk.slots["report_contact"] == "phone:+49 381 123 45 67"
+    talk.slots["requested_slot"] = "report_contact"
+    await talk.say("nein, lieber ohne", intent="deny")
+    assert talk.slots["report_contact"] == "none"

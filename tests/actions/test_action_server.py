@@ -76,6 +76,7 @@ def test_the_server_registers_every_action_of_the_contract(action_server: str) -
         "action_ask_report_support",
         "action_ask_report_description",
         "action_ask_report_confirmed",
+        "action_ask_report_contact",
         "action_file_report",
         "action_report_status",
         "action_find_council",

@@ -131,3 +131,34 @@ def test_the_reporter_who_asked_for_news_hears_of_the_staff_s_status_change(
     assert waiting, "no news reached the web chat"
     assert f"Neues zu Ihrer Meldung {number}: Sie ist jetzt in Bearbeitung." in waiting[0]["text"]
     assert "am Montag repariert" in waiting[0]["text"]
+
+
+def _buttons(body: dict[str, Any]) -> list[dict[str, str]]:
+    return [b for m in body.get("messages", []) for b in m.get("buttons", [])]
+
+
+def test_a_contact_is_asked_after_the_privacy_notice_and_reaches_only_the_staff(
+    stack: Stack,
+) -> None:
+    sender = new_sender()
+    status, body = stack.chat(sender, "Der Aufzug am Holbeinplatz ist kaputt")
+    assert status == 200, body
+    for _ in range(2):  # an open report nearby is offered first: not that one
+        if "Soll ich das so an die Stadt schicken?" in answer_text(body):
+            break
+        _, body = stack.chat(sender, "nein")
+    wish = next(b for b in _buttons(body) if b["title"] == "Senden, mit Kontakt für Rückfragen")
+    _, body = stack.chat(sender, wish["payload"])
+    text = answer_text(body)
+    assert "Wenn Sie einverstanden sind, schreiben Sie mir Ihre E-Mail-Adresse" in text, text
+    _, body = stack.chat(sender, "paul.schulz@example.org")
+    number = _number(answer_text(body))
+    public = city(stack, f"/open311/v2/requests/{number}.json", extensions="true")[0]
+    assert "paul.schulz" not in json.dumps(public)  # never in the public view
+    status, staff = http_json(
+        "GET",
+        f"{stack.cityapi_url}/staff/reports/{number}",
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
+    )
+    assert status == 200, staff
+    assert staff["contact"]["email"] == "paul.schulz@example.org"

@@ -226,7 +226,24 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
             for start, end, word in _words(text):
                 if not any(s <= start and end <= e for s, e in spans):
                     context_words.update(folds(word))
-        # synonyms whose value is a known canonical value of one of our entities
+        # a synonym belongs to the entity whose values or lookup table it shares
+        in_lookups = {
+            entity: {
+                key
+                for table in training_data.lookup_tables
+                if table.get("name") == entity
+                for item in table.get("elements") or []
+                for key in folds(str(item))
+            }
+            for entity in wanted
+        }
+        for surface, value in synonyms.items():
+            for entity in wanted:
+                if (
+                    value not in canonical[entity]
+                    and (folds(surface) | folds(value)) & in_lookups[entity]
+                ):
+                    canonical[entity].add(value)
         for surface, value in synonyms.items():
             for entity in wanted:
                 if value in canonical[entity]:

@@ -53,6 +53,9 @@ VOCABULARY_FILE = "closed_vocabulary.json"
 INFLECTION_ENDINGS = ("ern", "em", "en", "er", "es", "e", "n", "s")
 MIN_STEM = 4
 MIN_FUZZY = 5  # shorter words are never corrected
+# an entity DIET did not see is added from a typo from this length, or shorter when the word is
+# capitalised inside the sentence like a name ("Dirkow" is Dierkow, "zu schmal" is no "Schmarl")
+MIN_FUZZY_ADDED = 7
 MIN_COMPOUND_HEAD = 4
 MIN_COMPOUND_MODIFIER = 3
 MAX_WORDS = 4  # the longest surface form looked for, in words
@@ -327,10 +330,6 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
 
     def _use(self, vocabulary: Dict[str, Any]) -> None:
         """Builds the lookup indexes from a learnt (or loaded) vocabulary."""
-        self.canonical: Dict[str, Dict[str, str]] = {
-            entity: {key: value for value in values for key in folds(value)}
-            for entity, values in vocabulary["canonical"].items()
-        }
         self.context_words = set(vocabulary["context_words"])
         self.unannotated = dict(vocabulary["unannotated"])
         # key → (entity, value), best supported first; stems of keys index the same entries
@@ -360,8 +359,13 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
 
     # ---- matching ---------------------------------------------------------------------------
 
-    def lookup(self, words: str, allow_fuzzy: bool = True) -> Optional[Tuple[str, str, str]]:
-        """The (entity, canonical value, how) of a word or phrase, or None."""
+    def lookup(
+        self, words: str, allow_fuzzy: bool = True, allow_compound: bool = True
+    ) -> Optional[Tuple[str, str, str]]:
+        """The (entity, canonical value, how) of a word or phrase, or None.
+
+        A compound is one word ("Neptun Schwimmhalle" names a place, it is not a compound).
+        """
         keys = folds(words)
         for key in keys:
             if key in self.exact:
@@ -370,7 +374,9 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
             for stem in stems(key):
                 if stem in self.stemmed:
                     return (*self.stemmed[stem], "stem")
-        compound = self._compound(keys)
+        compound = None
+        if allow_compound and len(_words(words)) == 1:
+            compound = self._compound(keys)
         if compound is not None:
             return (*compound, "compound")
         if allow_fuzzy:
@@ -491,7 +497,8 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
             kind = entity.get(ENTITY_ATTRIBUTE_TYPE)
             start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
             if kind == "place_name" and "place_type" in self.entities and start is not None:
-                hit = self.lookup(text[start:end])
+                # "Toilette" is a kind of place; "Stadtbibliothek" (a compound) names one
+                hit = self.lookup(text[start:end], allow_fuzzy=False, allow_compound=False)
                 if hit is not None and hit[0] == "place_type":
                     result.append(self._entity(start, end, "place_type", hit[1]))
                     continue
@@ -514,8 +521,14 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
         for match in matches:
             if intent not in self.add_for_intents.get(match.entity, set()):
                 continue
-            if self.unannotated.get(fold(text[match.start : match.end])) and match.how == "exact":
+            words = fold(text[match.start : match.end])
+            if self.unannotated.get(words) and match.how == "exact":
                 continue
+            if match.how == "fuzzy" and len(words) < MIN_FUZZY_ADDED:
+                before = text[: match.start].strip()
+                at_sentence_start = not before or before[-1] in ".!?:"
+                if not text[match.start].isupper() or at_sentence_start:
+                    continue
             if any(self._overlaps(match, e) for e in result):
                 continue
             result.append(self._entity(match.start, match.end, match.entity, match.value))
@@ -523,16 +536,15 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
 
     def _canonical_value(self, kind: str, words: str, value: Any) -> Optional[str]:
         """The canonical value of an entity DIET found, from its value or its words."""
-        for key in folds(str(value)) if value is not None else set():
-            if key in self.canonical.get(kind, {}):
-                return self.canonical[kind][key]
+        # the value as the synonyms left it: a canonical value or a known surface form of one
+        # (the best supported: "evershagen" annotated without a value is "Evershagen")
+        if value is not None:
+            hit = self.lookup(str(value), allow_fuzzy=False, allow_compound=False)
+            if hit is not None and hit[0] == kind:
+                return hit[1]
         hit = self.lookup(words)
         if hit is not None and hit[0] == kind:
             return hit[1]
-        if value is not None:
-            hit = self.lookup(str(value), allow_fuzzy=False)
-            if hit is not None and hit[0] == kind:
-                return hit[1]
         return None
 
     def _entity(self, start: int, end: int, kind: str, value: str) -> Dict[str, Any]:

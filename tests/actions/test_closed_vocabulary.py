@@ -31,6 +31,9 @@ nlu:
     - [barrierefreie]{"entity": "accessibility", "value": "wheelchair"} [toiletten]{"entity": "place_type", "value": "toilet"} bitte
     - ein [behindertenparkplatz]{"entity": "place_type", "value": "disabled_parking"} in der [ktv]{"entity": "district", "value": "Kröpeliner-Tor-Vorstadt"}
     - wo ist der [hauptbahnhof](place_name) bitte
+    - spielplatz in [evershagen](district)
+    - [Spielplätze]{"entity": "place_type", "value": "playground"} in [Evershagen]{"entity": "district", "value": "Evershagen"}
+    - [Toiletten]{"entity": "place_type", "value": "toilet"} in [Evershagen]{"entity": "district", "value": "Evershagen"}
 - intent: thank
   examples: |
     - danke bitte sehr
@@ -45,11 +48,15 @@ nlu:
 - synonym: Südstadt
   examples: |
     - südstadt
+- synonym: Schmarl
+  examples: |
+    - schmarl
 - lookup: district
   examples: |
     - lütten klein
     - südstadt
     - dierkow
+    - schmarl
 """  # noqa: E501
 
 CONFIG: dict[str, Any] = {
@@ -162,12 +169,40 @@ def test_an_unknown_district_is_kept_an_unknown_place_type_dropped(
 def test_a_place_name_that_is_a_place_type_word_becomes_a_place_type(
     vocabulary: ClosedVocabulary,
 ) -> None:
-    text = "Wo ist die Stadtbibliothek?"
-    diet = [{"entity": "place_name", "start": 11, "end": 26, "value": "Stadtbibliothek"}]
+    text = "Wo ist die Bibliothek?"
+    diet = [by_diet("place_name", 11, 21, "Bibliothek")]
     assert found(parse(vocabulary, text, entities=diet)) == [("place_type", "library")]
+    # a compound with a name in it, or any other name, names one place
+    text = "Wo ist die Stadtbibliothek?"
+    diet = [by_diet("place_name", 11, 26, "Stadtbibliothek")]
+    assert found(parse(vocabulary, text, entities=diet)) == [("place_name", "Stadtbibliothek")]
     text = "Wo ist der Hauptbahnhof?"
-    diet = [{"entity": "place_name", "start": 11, "end": 23, "value": "Hauptbahnhof"}]
+    diet = [by_diet("place_name", 11, 23, "Hauptbahnhof")]
     assert found(parse(vocabulary, text, entities=diet)) == [("place_name", "Hauptbahnhof")]
+
+
+def test_a_value_annotated_in_lower_case_once_gets_the_usual_spelling(
+    vocabulary: ClosedVocabulary,
+) -> None:
+    text = "spielplatz in evershagen"
+    diet = [by_diet("district", 14, 24, "evershagen")]
+    assert found(parse(vocabulary, text, entities=diet)) == [
+        ("place_type", "playground"),
+        ("district", "Evershagen"),
+    ]
+
+
+def test_a_short_word_one_letter_from_a_district_is_no_district_unless_diet_saw_one(
+    vocabulary: ClosedVocabulary,
+) -> None:
+    assert parse(vocabulary, "Der Gehweg ist hier zu schmal") == []
+    assert parse(vocabulary, "Schmal ist der Gehweg hier") == []
+    text = "Spielplatz in Schmal"
+    diet = [by_diet("district", 14, 20, "Schmal")]
+    assert found(parse(vocabulary, text, entities=diet)) == [
+        ("place_type", "playground"),
+        ("district", "Schmarl"),
+    ]
 
 
 def test_an_entity_spanning_two_vocabulary_words_is_split(vocabulary: ClosedVocabulary) -> None:

@@ -497,8 +497,8 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
             kind = entity.get(ENTITY_ATTRIBUTE_TYPE)
             start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
             if kind == "place_name" and "place_type" in self.entities and start is not None:
-                # "Toilette" is a kind of place; "Stadtbibliothek" (a compound) names one
-                hit = self.lookup(text[start:end], allow_fuzzy=False, allow_compound=False)
+                # "Toilette" and "Bibliotek" are kinds of place; "Stadtbibliothek" names one
+                hit = self.lookup(text[start:end], allow_compound=False)
                 if hit is not None and hit[0] == "place_type":
                     result.append(self._entity(start, end, "place_type", hit[1]))
                     continue

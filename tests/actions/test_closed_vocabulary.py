@@ -172,6 +172,9 @@ def test_a_place_name_that_is_a_place_type_word_becomes_a_place_type(
     text = "Wo ist die Bibliothek?"
     diet = [by_diet("place_name", 11, 21, "Bibliothek")]
     assert found(parse(vocabulary, text, entities=diet)) == [("place_type", "library")]
+    text = "Wo ist die nächste Bibliotek?"
+    diet = [by_diet("place_name", 19, 28, "Bibliotek")]
+    assert found(parse(vocabulary, text, entities=diet)) == [("place_type", "library")]
     # a compound with a name in it, or any other name, names one place
     text = "Wo ist die Stadtbibliothek?"
     diet = [by_diet("place_name", 11, 26, "Stadtbibliothek")]

@@ -9,6 +9,9 @@ UV_VERSION="0.13.9"
 export UV_PYTHON_DOWNLOADS=never
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 export UV_CACHE_DIR="${UV_CACHE_DIR:-$CACHE_DIR/uv-cache}"
+# config.yml names the pipeline's own component by module path (nlu.components.closed_vocabulary):
+# every Rasa these scripts start (training, rasa test, the parse evaluation) imports it from here
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p "$CACHE_DIR"
 
 hash_files() {

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Prints the path of the trained Rasa model, training it first when its inputs changed.
-# The model is cached outside the clone under the hash of config.yml, nlu/domain, nlu/data and the
-# Rasa lock file, so an unchanged project never trains twice.
+# The model is cached outside the clone under the hash of config.yml, nlu/domain, nlu/data, the
+# pipeline's own components (nlu/*.py, nlu/components/*.py) and the Rasa lock file, so an unchanged
+# project never trains twice and a changed component retrains.
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-inputs=(config.yml requirements/rasa.lock $(find nlu/domain nlu/data -type f -name '*.yml' | LC_ALL=C sort))
+inputs=(config.yml requirements/rasa.lock $(find nlu/domain nlu/data -type f -name '*.yml' | LC_ALL=C sort)
+        $(find nlu -maxdepth 1 -type f -name '*.py' | LC_ALL=C sort)
+        $(find nlu/components -type f -name '*.py' | LC_ALL=C sort))
 hash="$(hash_files "${inputs[@]}")"
 models="$CACHE_DIR/models"
 model="$models/$hash.tar.gz"

@@ -32,6 +32,13 @@ if entities.exists():
     avg = report.get("weighted avg") or report.get("micro avg")
     print(f"  entity F1 (weighted): {avg['f1-score'] * 100:.1f} % ({avg['support']} entities), "
           f"precision {avg['precision'] * 100:.1f} %, recall {avg['recall'] * 100:.1f} %")
+# rasa test scores each extractor alone on the entities it produced; the closed vocabulary's are the
+# ones it added where DIET found none, or put in place of one of DIET's (nlu/components/)
+added = d / "ClosedVocabulary_report.json"
+if added.exists():
+    avg = json.loads(added.read_text())["micro avg"]
+    print(f"  closed vocabulary's own entities: precision {avg['precision'] * 100:.1f} %, "
+          f"{avg['recall'] * 100:.1f} % of the {avg['support']} annotated entities")
 # rasa test undoes the FallbackClassifier's verdict; count separately what the bot would ask back
 threshold = next(c["threshold"] for c in yaml.safe_load(pathlib.Path(sys.argv[2]).read_text())["pipeline"]
                  if c["name"] == "FallbackClassifier")

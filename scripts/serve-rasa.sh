@@ -8,6 +8,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 endpoints="${RASA_ENDPOINTS:-$here/var/endpoints.yml}"
 mkdir -p "$(dirname "$endpoints")"
 "$here/scripts/rasa-endpoints.sh" "$endpoints"
+# the model's pipeline imports the project's own component (nlu/components/), wherever Rasa runs from
+export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 args=(run --enable-api --interface "${RASA_INTERFACE:-0.0.0.0}" --port "${RASA_PORT:-5005}"
       --model "${RASA_MODEL:?the trained model}" --endpoints "$endpoints"
       --credentials "$here/credentials.yml")

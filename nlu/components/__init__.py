@@ -1,0 +1,1 @@
+"""Custom Rasa graph components of the NLU pipeline (config.yml names them by module path)."""

@@ -14,18 +14,15 @@ followed through every service's log.
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import SimpleNamespace
-from typing import Final, Literal
+from typing import Final
 
 import aiohttp
-from pythonjsonlogger.json import JsonFormatter
 
-LogFormat = Literal["text", "json"]
+from requestlog import REQUEST_ID_HEADER, LogFormat, handler, request_id
 
 LIBRARY_LEVELS: Final[dict[str, int]] = {
     "telegram": logging.INFO,
@@ -38,19 +35,17 @@ LIBRARY_LEVELS: Final[dict[str, int]] = {
     "asyncio": logging.INFO,
 }
 
-REQUEST_ID_HEADER: Final = "X-Request-Id"
 # The request id of the message being handled (None outside one, e.g. in a background job).
 REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
-# What an incoming id may look like: a caller's id is kept only when it cannot carry text.
-_REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,64}")
-TEXT_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-def request_id(given: str | None = None) -> str:
-    """`given` when it is a plausible request id (8-64 letters, digits, `._:-`), else a new one."""
-    if given and _REQUEST_ID_PATTERN.fullmatch(given):
-        return given
-    return uuid.uuid4().hex
+__all__ = [
+    "REQUEST_ID",
+    "REQUEST_ID_HEADER",
+    "LogFormat",
+    "configure",
+    "message_request_id",
+    "outgoing_request_ids",
+    "request_id",
+]
 
 
 @contextmanager
@@ -85,32 +80,9 @@ def outgoing_request_ids() -> aiohttp.TraceConfig:
     return trace
 
 
-class RequestIdFilter(logging.Filter):
-    """Puts the current request id on every record (`record.request_id`, None outside one)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Stamp the record; never drops one."""
-        record.request_id = REQUEST_ID.get()
-        return True
-
-
-def json_formatter() -> logging.Formatter:
-    """One JSON object per line: time, level, logger, message, request_id (and exc_info)."""
-    return JsonFormatter(
-        "{asctime}{levelname}{name}{message}{request_id}",
-        style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        json_ensure_ascii=False,
-    )
-
-
 def configure(level: str, log_format: LogFormat = "text") -> None:
     """Log to stderr at `level` as text or JSON lines; libraries that log personal data at their
     own levels."""
-    handler = logging.StreamHandler()
-    handler.addFilter(RequestIdFilter())
-    text = logging.Formatter(TEXT_FORMAT)
-    handler.setFormatter(json_formatter() if log_format == "json" else text)
-    logging.basicConfig(level=level.upper(), handlers=[handler])
+    logging.basicConfig(level=level.upper(), handlers=[handler(REQUEST_ID, log_format)])
     for name, floor in LIBRARY_LEVELS.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLogger().level))

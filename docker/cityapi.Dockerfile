@@ -4,7 +4,7 @@ FROM python:3.11.11-slim-bookworm
 WORKDIR /app
 COPY requirements/app-runtime.lock requirements/app-runtime.lock
 RUN pip install --no-cache-dir --no-deps -r requirements/app-runtime.lock
-COPY dburl.py dburl.py
+COPY dburl.py requestlog.py ./
 COPY cityapi cityapi
 COPY data data
 COPY scripts/serve-cityapi.sh scripts/serve-cityapi.sh

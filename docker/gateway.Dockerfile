@@ -12,7 +12,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY requirements/app-runtime.lock requirements/app-runtime.lock
 RUN pip install --no-cache-dir --no-deps -r requirements/app-runtime.lock
-COPY dburl.py dburl.py
+COPY dburl.py requestlog.py ./
 COPY bot bot
 # The Stadtbereiche by name, for subscriptions and announcements by district.
 COPY data/districts/stadtbereiche_hro.csv data/districts/stadtbereiche_hro.csv

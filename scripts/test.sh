@@ -13,7 +13,7 @@ step() { printf '\n==> %s\n' "$*"; }
 step "ruff"
 "$app/bin/ruff" check .
 step "mypy"
-"$app/bin/mypy" bot cityapi dburl.py
+"$app/bin/mypy" bot cityapi dburl.py requestlog.py
 "$app/bin/mypy" --config-file actions/mypy.ini --python-executable "$rasa_venv/bin/python" actions
 
 if [ -f config.yml ] && [ -d nlu/domain ]; then

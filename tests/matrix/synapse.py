@@ -225,18 +225,6 @@ class Synapse:
                     raise RuntimeError(f"registration failed: {resp.status} {data}")
         return RegisteredUser(data["user_id"], password, data["access_token"], data["device_id"])
 
-    async def admin_post(self, admin: RegisteredUser, path: str, body: dict[str, object]) -> None:
-        """POST to the Synapse admin API as `admin`."""
-        async with aiohttp.ClientSession() as session:
-            async with session.post(
-                f"{self.url}{path}",
-                json=body,
-                headers={"Authorization": f"Bearer {admin.access_token}"},
-            ) as resp:
-                if resp.status != 200:
-                    detail = await resp.text()
-                    raise RuntimeError(f"admin call {path} failed: {resp.status} {detail}")
-
     async def admin_call(
         self, admin: RegisteredUser, method: str, path: str, body: dict[str, object] | None = None
     ) -> dict[str, object]:

@@ -180,8 +180,9 @@ async def test_rate_limited_answers_are_retried_not_dropped(
     person = await start_person(citizen)
     room = await person.open_chat(bot_user.user_id, encrypted=False)
     # from now on the bot may send one message per second (burst 1): Synapse answers 429 otherwise
-    await synapse.admin_post(
+    await synapse.admin_call(
         admin,
+        "POST",
         f"/_synapse/admin/v1/users/{bot_user.user_id}/override_ratelimit",
         {"messages_per_second": 1, "burst_count": 1},
     )

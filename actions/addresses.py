@@ -50,8 +50,12 @@ async def find_address(client: CityApiClient, message: str) -> Optional[Json]:
     then asks for a district, as it would without an address.
     """
     phrase = address_phrase(message)
-    if phrase is None:
-        return None
+    return None if phrase is None else await search_address(client, phrase)
+
+
+async def search_address(client: CityApiClient, phrase: str) -> Optional[Json]:
+    """The best address in Rostock for a street and house number ("Holbeinplatz 14"), else None
+    (also when the address search is not configured or failed)."""
     try:
         page = await client.addresses(q=phrase, limit=1)
     except CityApiError as exc:

@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import spoken, texts
-from actions.addresses import address_phrase, find_address
+from actions.addresses import address_phrase, search_address
 from actions.cityapi_client import (
     CityApiClient,
     CityApiError,
@@ -269,8 +269,9 @@ async def resolve_place(
     """
     shorter = districts_only or []
     # "vor der Holbeinplatz 14": an address (in the whole message too) beats a district's name
-    for phrase in [message, *phrases] if message else phrases:
-        address = await find_address(client, phrase) if address_phrase(phrase) else None
+    streets = dict.fromkeys(a for a in map(address_phrase, [message, *phrases]) if a)
+    for street in streets:  # each street and number asked for once
+        address = await search_address(client, street)
         if address is not None:
             words = f"{address.get('street')} {address.get('house_number')}"
             said = texts.text(

@@ -2,6 +2,7 @@
 
 import logging
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
 
@@ -31,6 +32,21 @@ ACCESS_FILTERS: Dict[str, Dict[str, QueryValue]] = {
     "blind": {"tactile_paving": True},
     "deaf": {"induction_loop": True},
 }
+# A toilet named for wheelchair users in one word ("Behindertentoilette", "Rolli-WC", "disabled
+# toilet"): the word is a place type and a need at once, but the NLU gives only the type.
+WHEELCHAIR_TOILET = re.compile(
+    r"\b(behinderten|rollstuhl|rolli|barrierefreie?s?)[-\s]?(toilette|klo|wc)"
+    r"|\b(disabled|accessible|wheelchair)\s+(toilet|loo|restroom|bathroom)",
+    re.IGNORECASE,
+)
+
+
+def implied_accessibility(tracker: Tracker, place_type: Optional[str]) -> Optional[str]:
+    """The need that the latest message's word for the place type carries, if any."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if place_type == "toilet" and WHEELCHAIR_TOILET.search(text):
+        return "wheelchair"
+    return None
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,11 @@ class PlaceSearch:
     def from_tracker(cls, tracker: Tracker) -> "PlaceSearch":
         """A district named now beats a shared location, which beats an earlier district."""
         place_type = type_named_now(tracker) or said(tracker, "place_type", "places")
-        accessibility = said(tracker, "accessibility", "places")
+        accessibility = latest_entity(tracker, "accessibility") or implied_accessibility(
+            tracker, str(place_type) if place_type else None
+        )
+        if accessibility is None:
+            accessibility = said(tracker, "accessibility", "places")
         if accessibility not in ACCESS_FILTERS:
             accessibility = None
         district = latest_entity(tracker, "district")

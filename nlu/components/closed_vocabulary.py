@@ -58,6 +58,8 @@ MIN_FUZZY = 5  # shorter words are never corrected
 MIN_FUZZY_ADDED = 7
 MIN_COMPOUND_HEAD = 4
 MIN_COMPOUND_MODIFIER = 3
+# what DIET sometimes takes for a place's name when the words are one of these vocabularies
+PLACE_NAME_KINDS = ("place_type", "district")
 MAX_WORDS = 4  # the longest surface form looked for, in words
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _UMLAUTS_AE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e"})
@@ -496,11 +498,12 @@ class ClosedVocabulary(GraphComponent, EntityExtractorMixin):
         for entity in entities:
             kind = entity.get(ENTITY_ATTRIBUTE_TYPE)
             start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
-            if kind == "place_name" and "place_type" in self.entities and start is not None:
-                # "Toilette" and "Bibliotek" are kinds of place; "Stadtbibliothek" names one
+            if kind == "place_name" and start is not None:
+                # "Toilette" and "Bibliotek" are kinds of place, "Lütten Klein" is a district;
+                # "Stadtbibliothek" and "Bahnhof Lütten Klein" name one place
                 hit = self.lookup(text[start:end], allow_compound=False)
-                if hit is not None and hit[0] == "place_type":
-                    result.append(self._entity(start, end, "place_type", hit[1]))
+                if hit is not None and hit[0] in PLACE_NAME_KINDS and hit[0] in self.entities:
+                    result.append(self._entity(start, end, hit[0], hit[1]))
                     continue
             if kind not in self.entities or start is None:
                 result.append(entity)

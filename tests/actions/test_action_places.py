@@ -263,3 +263,38 @@ async def test_places_in_dierkow_cover_all_three_dierkows_and_say_so(
     assert set(names) <= set(await api_names(client, type=kinds[0], district="Dierkow"))
     for line in answer.texts[1 : 1 + len(names)]:  # each says which Dierkow it is in
         assert any(d in line for d in DIERKOWS), line
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ich suche eine Behindertentoilette in der Innenstadt.", "de"),
+        ("wo ist ein rolli-wc in der stadtmitte", "de"),
+        ("Where is a disabled toilet in the city centre?", "en"),
+    ],
+)
+async def test_a_toilet_named_for_wheelchair_users_lists_only_usable_ones(
+    client: CityApiClient, text: str, language: str
+) -> None:
+    # the NLU gives only the place type for such a word; the need is in the word itself
+    tracker = make_tracker(
+        entities={"place_type": "toilet", "district": "Stadtmitte"}, text=text, language=language
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    usable = await api_names(client, type="toilet", district="Stadtmitte", wheelchair="yes,limited")
+    everything = await api_names(client, type="toilet", district="Stadtmitte")
+    assert set(everything) - set(usable), "the sample must have toilets that are not usable"
+    names = listed(answer.text)
+    assert names and set(names) <= set(usable)
+    assert ("mit dem Rollstuhl nutzbar" if language == "de" else "wheelchair") in answer.texts[0]
+
+
+async def test_a_plain_toilet_is_not_narrowed_to_wheelchair_ones(client: CityApiClient) -> None:
+    tracker = make_tracker(
+        entities={"place_type": "toilet", "district": "Stadtmitte"},
+        text="Wo ist eine Toilette in der Innenstadt?",
+    )
+    answer = await run_action(ActionFindPlaces(client), tracker)
+
+    assert "Rollstuhl" not in answer.texts[0]

@@ -184,6 +184,21 @@ def test_a_place_name_that_is_a_place_type_word_becomes_a_place_type(
     assert found(parse(vocabulary, text, entities=diet)) == [("place_name", "Hauptbahnhof")]
 
 
+def test_a_place_name_that_is_a_district_becomes_the_district(
+    vocabulary: ClosedVocabulary,
+) -> None:
+    text = "gibt es in lütten klein eine bibliothek"
+    diet = [by_diet("place_name", 11, 23, "Lütten Klein")]
+    assert found(parse(vocabulary, text, entities=diet)) == [
+        ("district", "Lütten Klein"),
+        ("place_type", "library"),
+    ]
+    # a stop or a building named after the district stays a place's name
+    text = "Wo ist der Bahnhof Lütten Klein?"
+    diet = [by_diet("place_name", 11, 31, "Bahnhof Lütten Klein")]
+    assert ("place_name", "Bahnhof Lütten Klein") in found(parse(vocabulary, text, entities=diet))
+
+
 def test_a_value_annotated_in_lower_case_once_gets_the_usual_spelling(
     vocabulary: ClosedVocabulary,
 ) -> None:

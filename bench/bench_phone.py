@@ -233,6 +233,12 @@ async def main() -> None:
                     f"(event loop {loop_spent / calls:.1f} s) over {wall:.0f} s"
                 )
                 print(f"  {stages(timings)}")
+                if os.environ.get("PHONE_BENCH_DETAIL"):
+                    for t in timings:
+                        print(
+                            f"    at {t.question_ended - started:5.1f} s: recognised "
+                            f"+{t.recognised - t.question_ended:.2f}, sound +{t.latency:.2f}"
+                        )
             else:
                 print(f"{head}, no answer was timed (over {wall:.0f} s)")
             print(f"  load average before {load_before}, after {load()}")

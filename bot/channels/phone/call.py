@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.channels.phone.convert import (
@@ -24,11 +24,12 @@ from bot.channels.phone.convert import (
     spoken_turn,
     tone,
 )
+from bot.channels.phone.recognition import Question, RecognitionQueue
 from bot.channels.phone.rtp import FRAME_S, RATE, CallAudio, Frame, Key
 from bot.channels.phone.settings import PhoneSettings
 from bot.channels.phone.texts import PhoneTextKey, text
 from bot.core.messages import Button, IncomingMessage, Language, Turn
-from bot.core.ports import MessageHandler, Transcript, VoiceError
+from bot.core.ports import MessageHandler, VoiceError
 from bot.voice.stt import SpeechStream, VoskEngine
 from bot.voice.tts import Synthesizer
 
@@ -39,11 +40,6 @@ VOICE_LEVEL = 400.0
 # Speech starts after this many loud frames in a row (60 ms), an interruption after 300 ms.
 START_FRAMES = 3
 BARGE_IN_FRAMES = 15
-# Vosk gets the caller's speech in pieces of this many frames (200 ms).
-FEED_FRAMES = 10
-# Of the silence that ends a question, Vosk hears this much (200 ms: enough for the last word);
-# the rest would only be decoded while the caller waits for the answer.
-TAIL_FRAMES = 10
 BEEP = tone(1000.0, 0.25)
 
 
@@ -84,6 +80,8 @@ class CallTools:
     settings: PhoneSettings
     # Reports when each stage of an answer was done, up to its first sound (the bench).
     on_answer_timing: Callable[[AnswerTiming], None] | None = None
+    # Vosk's work for all calls of the line, the question that began first served first.
+    recognition: RecognitionQueue = field(default_factory=RecognitionQueue)
 
 
 class Call:
@@ -277,7 +275,7 @@ class Call:
         except VoiceError as exc:
             log.info("phone: no speech recognition for this call: %s", exc.code)
             stream = None
-        recogniser = _Recogniser(stream)
+        recogniser = self._tools.recognition.question(stream)
         try:
             heard = await self._question(recogniser)
         except BaseException:
@@ -298,7 +296,7 @@ class Call:
             return Heard("unclear")
         return Heard("words", words, ended_at=heard.ended_at, recognised_at=time.perf_counter())
 
-    async def _question(self, recogniser: _Recogniser) -> Heard:
+    async def _question(self, recogniser: Question) -> Heard:
         """Read the caller's frames until the question ends; what was said goes to Vosk."""
         settings = self._tools.settings
         early, self._early = self._early, []
@@ -308,7 +306,6 @@ class Call:
         began = time.perf_counter()
         spoke_at = 0.0
         before: list[bytes] = []  # the frames just before speech started
-        held: list[bytes] = []  # silence after speech, fed only if the caller goes on
         end_frames = int(settings.end_silence_s / FRAME_S)
         recogniser.feed(early)
         while True:
@@ -330,6 +327,7 @@ class Call:
                 quiet = 0
                 if not started and loud >= START_FRAMES:
                     started, spoke_at = True, time.perf_counter()
+                    recogniser.began()
             else:
                 loud = 0 if not started else loud
                 quiet += 1
@@ -339,69 +337,14 @@ class Call:
             if before:
                 recogniser.feed(before)
                 before = []
-            if quiet == 0 and held:
-                recogniser.feed(held)  # a pause inside the question
-                held = []
-            if quiet > TAIL_FRAMES:
-                held.append(item.pcm)
-            else:
-                recogniser.feed([item.pcm])
+            # the silence too: Vosk notices the end of the utterance in it and finds the words
+            # while the line waits to be sure the caller has finished
+            recogniser.feed([item.pcm])
             if quiet >= end_frames:
                 return Heard("words", ended_at=item.at)
         if not started:
             return Heard("silence")
         return Heard("words", ended_at=time.perf_counter())
-
-
-class _Recogniser:
-    """Feeds one question to Vosk in a thread, in order, without holding up the call."""
-
-    def __init__(self, stream: SpeechStream | None) -> None:
-        self._stream = stream
-        self._pending: list[bytes] = []
-        self._chunks: asyncio.Queue[bytes | None] = asyncio.Queue()
-        self._worker: asyncio.Task[None] | None = None
-        self._failed: VoiceError | None = None
-
-    def feed(self, frames: list[bytes]) -> None:
-        """Queue frames; Vosk gets them FEED_FRAMES at a time."""
-        if self._stream is None:
-            return
-        self._pending += frames
-        if len(self._pending) >= FEED_FRAMES:
-            self._send()
-
-    def _send(self) -> None:
-        if self._worker is None:
-            self._worker = asyncio.create_task(self._work(), name="phone-recogniser")
-        self._chunks.put_nowait(b"".join(self._pending))
-        self._pending = []
-
-    async def _work(self) -> None:
-        assert self._stream is not None
-        while (chunk := await self._chunks.get()) is not None:
-            if self._failed is None:
-                try:
-                    await asyncio.to_thread(self._stream.accept, chunk)
-                except VoiceError as exc:
-                    self._failed = exc
-
-    async def finish(self) -> Transcript:
-        """What was said: the last frames fed, then Vosk's final result (VoiceError)."""
-        assert self._stream is not None
-        if self._pending:
-            self._send()
-        if self._worker is not None:
-            self._chunks.put_nowait(None)
-            await self._worker
-        if self._failed is not None:
-            raise self._failed
-        return await asyncio.to_thread(self._stream.finish)
-
-    def abandon(self) -> None:
-        """Stop feeding (no question, or the call ended)."""
-        if self._worker is not None:
-            self._worker.cancel()
 
 
 @dataclass(slots=True)

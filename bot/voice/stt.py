@@ -211,17 +211,25 @@ class SpeechStream:
         self._language = language
         self._reusable: _Reusable | None = loaded.recogniser()  # None once finished
         self._words: list[Word] = []
+        self._heard = False  # whether any audio was accepted
 
     def accept(self, pcm: bytes) -> None:
         """Recognise a piece of 16 kHz mono PCM; VoiceError stt-failed."""
         if self._reusable is None:
             raise VoiceError("stt-failed", "the recording was already finished")
         rec = self._reusable.rec
+        self._heard = True
         try:
             if rec.AcceptWaveform(pcm):
                 self._words += words_from_result(json.loads(rec.Result()))
         except Exception as exc:  # Kaldi errors surface as bare Exceptions
             raise VoiceError("stt-failed", "the speech engine failed") from exc
+
+    def close(self) -> None:
+        """Give up without a transcript; a recogniser that heard nothing is kept for reuse."""
+        reusable, self._reusable = self._reusable, None
+        if reusable is not None and not self._heard:
+            self._loaded.give_back(reusable)
 
     def finish(self) -> Transcript:
         """What was said, with the city's names spelled as the city spells them."""

@@ -102,6 +102,8 @@ class Question:
 
     def abandon(self) -> None:
         """Nothing more to recognise (no question, or the call ended): drop what is queued."""
+        if self._stream is not None and not self._queued:
+            self._stream.close()  # not in a thread's hands: it may be reused if it heard nothing
         self._stream = None
         self._pending.clear()
         self._chunks.clear()

@@ -51,13 +51,13 @@ class _Loaded:
     def recogniser(self) -> _Reusable:
         """A free-speech recogniser for a new utterance: a finished one, or a new one."""
         with self.lock:
-            if self.idle:
-                return self.idle.pop()
-        import vosk
+            reusable = self.idle.pop() if self.idle else None
+        if reusable is None:
+            import vosk
 
-        rec = vosk.KaldiRecognizer(self.model, SAMPLE_RATE)
-        rec.SetWords(True)
-        return _Reusable(rec)
+            reusable = _Reusable(vosk.KaldiRecognizer(self.model, SAMPLE_RATE))
+        reusable.begin()
+        return reusable
 
     def give_back(self, reusable: _Reusable) -> None:
         """Keep a recogniser whose final result was taken, for the next utterance."""
@@ -68,11 +68,40 @@ class _Loaded:
 
 
 class _Reusable:
-    """A Vosk recogniser and how many recordings it has finished."""
+    """A Vosk recogniser, how many recordings it has finished, and where the current one began.
+
+    Vosk counts word times from the first sample a recogniser ever heard: they are given back
+    counted from the start of the current recording.
+    """
 
     def __init__(self, rec: Any) -> None:
         self.rec = rec
+        rec.SetWords(True)
         self.uses = 0
+        self._samples = 0  # all it has accepted
+        self._began = 0  # where the current recording began
+
+    def begin(self) -> None:
+        """A new recording starts (after the final result of the last one)."""
+        self._began = self._samples
+
+    def accept(self, pcm: bytes) -> list[Word]:
+        """Feed 16 kHz mono PCM; the words of an utterance it found finished, if any."""
+        self._samples += len(pcm) // 2
+        if self.rec.AcceptWaveform(pcm):
+            return self._words(self.rec.Result())
+        return []
+
+    def final(self) -> list[Word]:
+        """The words not given yet; the recording is finished."""
+        return self._words(self.rec.FinalResult())
+
+    def _words(self, result: str) -> list[Word]:
+        shift = self._began / SAMPLE_RATE
+        words = words_from_result(json.loads(result))
+        if not shift:
+            return words
+        return [Word(w.text, w.start - shift, w.end - shift, w.conf) for w in words]
 
 
 def supports_grammar(path: Path) -> bool:
@@ -185,20 +214,17 @@ class VoskEngine:
     def _run(loaded: _Loaded, pcm: bytes, grammar: list[str] | None) -> list[Word]:
         import vosk
 
-        reusable = loaded.recogniser() if grammar is None else None
-        if reusable is not None:
-            rec = reusable.rec
+        if grammar is None:
+            rec = loaded.recogniser()
         else:  # a grammar makes a graph of its own: nothing to reuse
             grammar_json = json.dumps(grammar, ensure_ascii=False)
-            rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, grammar_json)
-            rec.SetWords(True)
+            rec = _Reusable(vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, grammar_json))
         words: list[Word] = []
         for i in range(0, len(pcm), CHUNK):
-            if rec.AcceptWaveform(pcm[i : i + CHUNK]):
-                words += words_from_result(json.loads(rec.Result()))
-        words += words_from_result(json.loads(rec.FinalResult()))
-        if reusable is not None:
-            loaded.give_back(reusable)
+            words += rec.accept(pcm[i : i + CHUNK])
+        words += rec.final()
+        if grammar is None:
+            loaded.give_back(rec)
         return words
 
 
@@ -217,11 +243,9 @@ class SpeechStream:
         """Recognise a piece of 16 kHz mono PCM; VoiceError stt-failed."""
         if self._reusable is None:
             raise VoiceError("stt-failed", "the recording was already finished")
-        rec = self._reusable.rec
         self._heard = True
         try:
-            if rec.AcceptWaveform(pcm):
-                self._words += words_from_result(json.loads(rec.Result()))
+            self._words += self._reusable.accept(pcm)
         except Exception as exc:  # Kaldi errors surface as bare Exceptions
             raise VoiceError("stt-failed", "the speech engine failed") from exc
 
@@ -237,7 +261,7 @@ class SpeechStream:
         if reusable is None:
             raise VoiceError("stt-failed", "the recording was already finished")
         try:
-            self._words += words_from_result(json.loads(reusable.rec.FinalResult()))
+            self._words += reusable.final()
         except Exception as exc:
             raise VoiceError("stt-failed", "the speech engine failed") from exc
         # finished, so its next utterance starts afresh (an unfinished stream is not reused)

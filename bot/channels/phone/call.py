@@ -31,7 +31,7 @@ from bot.channels.phone.texts import PhoneTextKey, text
 from bot.core.messages import Button, IncomingMessage, Language, Turn
 from bot.core.ports import MessageHandler, VoiceError
 from bot.voice.stt import SpeechStream, VoskEngine
-from bot.voice.tts import Synthesizer
+from bot.voice.tts import Speech, Synthesizer
 
 log = logging.getLogger(__name__)
 
@@ -198,27 +198,41 @@ class Call:
         language: Language | None = None,
         timing: _Timing | None = None,
     ) -> None:
-        """Speak, a sentence at a time; the caller's voice or a key stops it (barge-in)."""
+        """Speak, a sentence at a time (the next one synthesised while one sounds); the caller's
+        voice or a key stops it (barge-in)."""
         language = language or self._language
         listen = interruptible and self._tools.settings.barge_in
         if listen:
             self._audio.drain()
-        for piece in pieces(words):
-            try:
-                speech = await self._tools.synthesizer.speak(
-                    piece, language, self._tools.settings.speech_rate
-                )
-            except VoiceError as exc:
-                log.info("phone: speech output failed: %s", exc.code)
-                return
-            pcm, rate = _pcm_of(speech.data, speech.raw_rate)
-            self._audio.play(pcm, rate)
-            if timing is not None and self._tools.on_answer_timing is not None:
-                timing.synthesised = time.perf_counter()
-                await self._report_first_sound(timing)
-            timing = None
-            if not await self._until_played(listen):
-                return
+        texts = pieces(words)
+        ahead: asyncio.Future[Speech] | None = None  # the next sentence, synthesised meanwhile
+        try:
+            for i, piece in enumerate(texts):
+                try:
+                    speech = await (ahead or self._synthesise(piece, language))
+                except VoiceError as exc:
+                    log.info("phone: speech output failed: %s", exc.code)
+                    return
+                ahead = None
+                pcm, rate = _pcm_of(speech.data, speech.raw_rate)
+                self._audio.play(pcm, rate)
+                if i + 1 < len(texts):
+                    ahead = asyncio.ensure_future(self._synthesise(texts[i + 1], language))
+                if timing is not None and self._tools.on_answer_timing is not None:
+                    timing.synthesised = time.perf_counter()
+                    await self._report_first_sound(timing)
+                timing = None
+                if not await self._until_played(listen):
+                    return
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # espeak-ng is stopped with it
+                ahead.add_done_callback(_retrieved)
+
+    async def _synthesise(self, piece: str, language: Language) -> Speech:
+        return await self._tools.synthesizer.speak(
+            piece, language, self._tools.settings.speech_rate
+        )
 
     async def _report_first_sound(self, timing: _Timing) -> None:
         sounding = asyncio.ensure_future(self._audio.sounding.wait())
@@ -355,6 +369,12 @@ class _Timing:
     recognised: float
     turn_done: float
     synthesised: float = 0.0
+
+
+def _retrieved(future: asyncio.Future[Speech]) -> None:
+    """Take a dropped synthesis's outcome, so a failure nobody waited for is not reported."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _pcm_of(data: bytes, raw_rate: int | None) -> tuple[bytes, int]:

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from bot.core.messages import Language
 from bot.core.ports import Transcript, VoiceError
@@ -24,6 +25,15 @@ from bot.voice.vocabulary import (
 logger = logging.getLogger(__name__)
 
 CHUNK = SAMPLE_RATE * 2  # feed one second at a time
+# Finished free-speech recognisers kept per language for the next recording. A small model's
+# decoding graph is composed lazily inside each recogniser (HCLr ∘ Gr) and cached there: a new
+# recogniser spends about 0.7 s of CPU per second of speech expanding it, a reused one about
+# 0.2 s once it has heard a few questions. After a final result Vosk starts a fresh feature
+# pipeline (no adaptation to the previous speaker is carried over); only the graph cache stays.
+MAX_IDLE_RECOGNISERS = 4
+# The cache grows with what a recogniser has heard (about 200 MB over its first dozen questions,
+# then slowly): after this many recordings it is dropped and a new one takes its place.
+MAX_RECOGNISER_USES = 200
 
 
 class _Loaded:
@@ -35,6 +45,63 @@ class _Loaded:
         self.vocabulary = Vocabulary()
         self.vocabulary_source: Vocabulary | None = None
         self.extra: list[str] = []
+        self.idle: list[_Reusable] = []  # finished free-speech recognisers (under the lock)
+        self.lock = threading.Lock()
+
+    def recogniser(self) -> _Reusable:
+        """A free-speech recogniser for a new utterance: a finished one, or a new one."""
+        with self.lock:
+            reusable = self.idle.pop() if self.idle else None
+        if reusable is None:
+            import vosk
+
+            reusable = _Reusable(vosk.KaldiRecognizer(self.model, SAMPLE_RATE))
+        reusable.begin()
+        return reusable
+
+    def give_back(self, reusable: _Reusable) -> None:
+        """Keep a recogniser whose final result was taken, for the next utterance."""
+        reusable.uses += 1
+        with self.lock:
+            if len(self.idle) < MAX_IDLE_RECOGNISERS and reusable.uses < MAX_RECOGNISER_USES:
+                self.idle.append(reusable)
+
+
+class _Reusable:
+    """A Vosk recogniser, how many recordings it has finished, and where the current one began.
+
+    Vosk counts word times from the first sample a recogniser ever heard: they are given back
+    counted from the start of the current recording.
+    """
+
+    def __init__(self, rec: Any) -> None:
+        self.rec = rec
+        rec.SetWords(True)
+        self.uses = 0
+        self._samples = 0  # all it has accepted
+        self._began = 0  # where the current recording began
+
+    def begin(self) -> None:
+        """A new recording starts (after the final result of the last one)."""
+        self._began = self._samples
+
+    def accept(self, pcm: bytes) -> list[Word]:
+        """Feed 16 kHz mono PCM; the words of an utterance it found finished, if any."""
+        self._samples += len(pcm) // 2
+        if self.rec.AcceptWaveform(pcm):
+            return self._words(self.rec.Result())
+        return []
+
+    def final(self) -> list[Word]:
+        """The words not given yet; the recording is finished."""
+        return self._words(self.rec.FinalResult())
+
+    def _words(self, result: str) -> list[Word]:
+        shift = self._began / SAMPLE_RATE
+        words = words_from_result(json.loads(result))
+        if not shift:
+            return words
+        return [Word(w.text, w.start - shift, w.end - shift, w.conf) for w in words]
 
 
 def supports_grammar(path: Path) -> bool:
@@ -148,16 +215,16 @@ class VoskEngine:
         import vosk
 
         if grammar is None:
-            rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
-        else:
+            rec = loaded.recogniser()
+        else:  # a grammar makes a graph of its own: nothing to reuse
             grammar_json = json.dumps(grammar, ensure_ascii=False)
-            rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, grammar_json)
-        rec.SetWords(True)
+            rec = _Reusable(vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE, grammar_json))
         words: list[Word] = []
         for i in range(0, len(pcm), CHUNK):
-            if rec.AcceptWaveform(pcm[i : i + CHUNK]):
-                words += words_from_result(json.loads(rec.Result()))
-        words += words_from_result(json.loads(rec.FinalResult()))
+            words += rec.accept(pcm[i : i + CHUNK])
+        words += rec.final()
+        if grammar is None:
+            loaded.give_back(rec)
         return words
 
 
@@ -165,29 +232,40 @@ class SpeechStream:
     """Recognition while the person speaks: feed PCM as it arrives, then `finish` (blocking)."""
 
     def __init__(self, engine: VoskEngine, loaded: _Loaded, language: Language) -> None:
-        import vosk
-
         self._engine = engine
         self._loaded = loaded
         self._language = language
-        self._rec = vosk.KaldiRecognizer(loaded.model, SAMPLE_RATE)
-        self._rec.SetWords(True)
+        self._reusable: _Reusable | None = loaded.recogniser()  # None once finished
         self._words: list[Word] = []
+        self._heard = False  # whether any audio was accepted
 
     def accept(self, pcm: bytes) -> None:
         """Recognise a piece of 16 kHz mono PCM; VoiceError stt-failed."""
+        if self._reusable is None:
+            raise VoiceError("stt-failed", "the recording was already finished")
+        self._heard = True
         try:
-            if self._rec.AcceptWaveform(pcm):
-                self._words += words_from_result(json.loads(self._rec.Result()))
+            self._words += self._reusable.accept(pcm)
         except Exception as exc:  # Kaldi errors surface as bare Exceptions
             raise VoiceError("stt-failed", "the speech engine failed") from exc
 
+    def close(self) -> None:
+        """Give up without a transcript; a recogniser that heard nothing is kept for reuse."""
+        reusable, self._reusable = self._reusable, None
+        if reusable is not None and not self._heard:
+            self._loaded.give_back(reusable)
+
     def finish(self) -> Transcript:
         """What was said, with the city's names spelled as the city spells them."""
+        reusable, self._reusable = self._reusable, None
+        if reusable is None:
+            raise VoiceError("stt-failed", "the recording was already finished")
         try:
-            self._words += words_from_result(json.loads(self._rec.FinalResult()))
+            self._words += reusable.final()
         except Exception as exc:
             raise VoiceError("stt-failed", "the speech engine failed") from exc
+        # finished, so its next utterance starts afresh (an unfinished stream is not reused)
+        self._loaded.give_back(reusable)
         vocabulary = self._engine._usable(self._loaded) if self._loaded.grammar_ok else Vocabulary()
         words = spell_names([w.text for w in self._words], vocabulary)
         free = self._words

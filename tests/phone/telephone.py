@@ -24,13 +24,26 @@ BARESIP_MODULES = Path("/usr/lib/baresip/modules")
 
 
 def free_udp_port() -> int:
-    """A UDP port nobody uses on 127.0.0.1 (and the one above it, for RTCP)."""
+    """A UDP port nobody uses on 127.0.0.1 (and the one above it, for RTCP).
+
+    baresip also listens for SIP over TCP on the port and for TLS on the one above: those must
+    be free too (other work on the machine may hold them, even in TIME_WAIT).
+    """
     while True:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.bind(("127.0.0.1", 0))
             port = int(sock.getsockname()[1])
-        if port < 65000:
+        if port < 65000 and _tcp_free(port) and _tcp_free(port + 1):
             return port
+
+
+def _tcp_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def free_tcp_port() -> int:

@@ -14,6 +14,7 @@ from tests.phone.conftest import (
     until,
     until_listening,
 )
+from tests.phone.telephone import Telephone
 
 
 async def test_caller_hears_a_greeting_and_a_spoken_answer_to_their_question(
@@ -47,6 +48,30 @@ async def test_caller_hears_a_greeting_and_a_spoken_answer_to_their_question(
         await until(answered, 30, "the answer was heard")
         await phone.hangup()
         await until(lambda: line.channel.active_calls == 0, 10, "the line is free")
+
+
+async def test_two_callers_asking_at_once_both_hear_their_answers(
+    phone_line: LineFactory, question_wav: Path
+) -> None:
+    async with phone_line() as line:
+        phones = [await line.telephone(user) for user in ("4938160001", "4938160002")]
+        for phone in phones:
+            await phone.dial(line.number)
+        for phone in phones:
+            await phone.wait_event("CALL_ESTABLISHED")
+        greeted = [await until_listening(phone) for phone in phones]
+        for phone in phones:  # both speak at the same time: their questions share Vosk
+            await phone.say(question_wav)
+        await line.core.wait_asked(2)
+        assert len({asked.sender_id for asked in line.core.asked}) == 2
+
+        def answered(phone: Telephone, after: float) -> bool:
+            pcm, rate = phone.heard()
+            later = [s for s in sound_spans(pcm, rate) if s[0] > after]
+            return sum(end - start for start, end in later) > 3.0
+
+        for phone, after in zip(phones, greeted, strict=True):
+            await until(lambda p=phone, a=after: answered(p, a), 30, "each caller heard an answer")
 
 
 async def test_key_2_during_the_greeting_switches_the_call_to_english(

@@ -55,6 +55,20 @@ async def test_city_names_the_model_knows_win_over_unsure_words(voice: VoicePipe
     assert "어디에" in transcript.text
 
 
+async def test_city_names_are_found_in_every_note_not_only_the_first(
+    voice: VoicePipeline,
+) -> None:
+    # Recognisers are reused from note to note; the city-name pass matches words by their times,
+    # which must count from the start of each note, not from the first one a recogniser heard.
+    note = Audio(spoken_ogg(KOREAN_WHERE_IS_THE_TOILET, "ko"), "audio/ogg")
+    voice.engine.set_vocabulary(Vocabulary.of(["화장실", "도서관"]))
+    try:
+        heard = [(await voice.transcribe(note, "de")).text.split() for _ in range(3)]
+    finally:
+        voice.engine.set_vocabulary(Vocabulary())
+    assert all("화장실" in words for words in heard), heard
+
+
 async def test_german_speech_gives_a_transcript(voice: VoicePipeline) -> None:
     note = Audio(spoken_ogg(GERMAN_QUESTION, "de"), "audio/ogg")
     transcript = await voice.transcribe(note, "de")

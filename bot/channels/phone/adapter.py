@@ -191,4 +191,4 @@ class PhoneChannel:
     def _key(self, call_id: str, key: str) -> None:
         audio = self._audio.get(call_id)
         if audio is not None:
-            audio.keys.put_nowait(key)
+            audio.press(key)

@@ -2,16 +2,17 @@
 
 Stages, each with its own failure: listen (voice frames until silence, Vosk while the caller
 speaks) → the core's turn → speak (espeak-ng, piece by piece, interruptible) → the tone.
+The call reads what comes from the caller (frames, keys, the end of what it said) from one queue;
+Vosk is fed in a thread beside it, so a slow recogniser never delays noticing the end of a question.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.channels.phone.convert import (
@@ -23,13 +24,14 @@ from bot.channels.phone.convert import (
     spoken_turn,
     tone,
 )
-from bot.channels.phone.rtp import FRAME_S, RATE, CallAudio
+from bot.channels.phone.recognition import Question, RecognitionQueue
+from bot.channels.phone.rtp import FRAME_S, RATE, CallAudio, Frame, Key
 from bot.channels.phone.settings import PhoneSettings
 from bot.channels.phone.texts import PhoneTextKey, text
 from bot.core.messages import Button, IncomingMessage, Language, Turn
 from bot.core.ports import MessageHandler, VoiceError
 from bot.voice.stt import SpeechStream, VoskEngine
-from bot.voice.tts import Synthesizer
+from bot.voice.tts import Speech, Synthesizer
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,6 @@ VOICE_LEVEL = 400.0
 # Speech starts after this many loud frames in a row (60 ms), an interruption after 300 ms.
 START_FRAMES = 3
 BARGE_IN_FRAMES = 15
-# Vosk gets the caller's speech in pieces of this many frames (200 ms).
-FEED_FRAMES = 10
 BEEP = tone(1000.0, 0.25)
 
 
@@ -50,7 +50,24 @@ class Heard:
     kind: Literal["words", "key", "silence", "unclear"]
     text: str = ""
     key: str = ""
-    ended_at: float = 0.0  # when the caller stopped speaking (perf_counter)
+    ended_at: float = 0.0  # when the frame that ended the question arrived (perf_counter)
+    recognised_at: float = 0.0  # when the recogniser gave its final words
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTiming:
+    """When each stage of one spoken answer was done (perf_counter seconds)."""
+
+    question_ended: float  # the frame after which the line decided the caller had stopped
+    recognised: float  # the recogniser's final words
+    turn_done: float  # the core's turn came back
+    synthesised: float  # the first piece of the answer was synthesised
+    first_sound: float  # the first RTP frame of the answer was sent
+
+    @property
+    def latency(self) -> float:
+        """From the end of the question to the first sound of the answer."""
+        return self.first_sound - self.question_ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +78,10 @@ class CallTools:
     engine: VoskEngine
     synthesizer: Synthesizer
     settings: PhoneSettings
-    # Reports the time from the end of a question to the first sound of its answer (the bench).
-    on_answer_latency: Callable[[float], None] | None = None
+    # Reports when each stage of an answer was done, up to its first sound (the bench).
+    on_answer_timing: Callable[[AnswerTiming], None] | None = None
+    # Vosk's work for all calls of the line, the question that began first served first.
+    recognition: RecognitionQueue = field(default_factory=RecognitionQueue)
 
 
 class Call:
@@ -123,7 +142,7 @@ class Call:
                     await self._say(text("goodbye", self._language), interruptible=False)
                     return
                 message = self._message(text=heard.text)
-            await self._answer(message, heard.ended_at)
+            await self._answer(message, heard)
 
     def _key_message(self, key: str) -> IncomingMessage | None:
         button = button_for_key(key, self._buttons)
@@ -147,23 +166,26 @@ class Call:
             voice_reply=False,  # the line speaks itself, at the line's rate and codec
         )
 
-    async def _answer(self, message: IncomingMessage, asked_at: float) -> None:
+    async def _answer(self, message: IncomingMessage, heard: Heard) -> None:
         try:
             turn: Turn = await self._tools.handler(message)
         except Exception:
             log.exception("phone: the core failed on a turn")
             await self._say(text("error", self._language))
             return
+        now = time.perf_counter()
+        ended = heard.ended_at or now  # a key: nothing to recognise
+        timing = _Timing(ended, heard.recognised_at or ended, now)
         self._choice = None
         self._language = turn.language
         self._buttons = offered_buttons(turn.messages)
         self._audio.expect_sound()
-        await self._say(spoken_turn(turn.messages, turn.language), asked_at=asked_at)
+        await self._say(spoken_turn(turn.messages, turn.language), timing=timing)
 
     async def _beep(self) -> None:
         self._audio.play(BEEP, RATE)
         await self._audio.played()
-        _drain(self._audio.frames)
+        self._audio.drain()
 
     def _interrupted(self) -> bool:
         return bool(self._early) or self._early_key is not None
@@ -174,147 +196,185 @@ class Call:
         *,
         interruptible: bool = True,
         language: Language | None = None,
-        asked_at: float | None = None,
+        timing: _Timing | None = None,
     ) -> None:
-        """Speak, a sentence at a time; the caller's voice or a key stops it (barge-in)."""
+        """Speak, a sentence at a time (the next one synthesised while one sounds); the caller's
+        voice or a key stops it (barge-in)."""
         language = language or self._language
         listen = interruptible and self._tools.settings.barge_in
         if listen:
-            _drain(self._audio.frames)
-        for piece in pieces(words):
-            try:
-                speech = await self._tools.synthesizer.speak(
-                    piece, language, self._tools.settings.speech_rate
-                )
-            except VoiceError as exc:
-                log.info("phone: speech output failed: %s", exc.code)
-                return
-            pcm, rate = _pcm_of(speech.data, speech.raw_rate)
-            self._audio.play(pcm, rate)
-            if asked_at is not None and self._tools.on_answer_latency is not None:
-                await self._report_first_sound(asked_at)
-                asked_at = None
-            if not await self._until_played(listen):
-                return
+            self._audio.drain()
+        texts = pieces(words)
+        ahead: asyncio.Future[Speech] | None = None  # the next sentence, synthesised meanwhile
+        try:
+            for i, piece in enumerate(texts):
+                try:
+                    speech = await (ahead or self._synthesise(piece, language))
+                except VoiceError as exc:
+                    log.info("phone: speech output failed: %s", exc.code)
+                    return
+                ahead = None
+                pcm, rate = _pcm_of(speech.data, speech.raw_rate)
+                self._audio.play(pcm, rate)
+                if i + 1 < len(texts):
+                    ahead = asyncio.ensure_future(self._synthesise(texts[i + 1], language))
+                if timing is not None and self._tools.on_answer_timing is not None:
+                    timing.synthesised = time.perf_counter()
+                    await self._report_first_sound(timing)
+                timing = None
+                if not await self._until_played(listen):
+                    return
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # espeak-ng is stopped with it
+                ahead.add_done_callback(_retrieved)
 
-    async def _report_first_sound(self, asked_at: float) -> None:
+    async def _synthesise(self, piece: str, language: Language) -> Speech:
+        return await self._tools.synthesizer.speak(
+            piece, language, self._tools.settings.speech_rate
+        )
+
+    async def _report_first_sound(self, timing: _Timing) -> None:
         sounding = asyncio.ensure_future(self._audio.sounding.wait())
         played = asyncio.ensure_future(self._audio.played())
         await asyncio.wait({sounding, played}, return_when=asyncio.FIRST_COMPLETED)
         sounding.cancel()
         played.cancel()
-        if self._audio.first_sound_at is not None and self._tools.on_answer_latency is not None:
-            self._tools.on_answer_latency(self._audio.first_sound_at - asked_at)
+        first_sound = self._audio.first_sound_at
+        if first_sound is not None and self._tools.on_answer_timing is not None:
+            self._tools.on_answer_timing(
+                AnswerTiming(
+                    timing.question_ended,
+                    timing.recognised,
+                    timing.turn_done,
+                    timing.synthesised,
+                    first_sound,
+                )
+            )
 
     async def _until_played(self, listen: bool) -> bool:
         """Wait for the queued speech; False when the caller interrupted it."""
         if not listen:
             await self._audio.played()
             return True
-        loud: list[bytes] = []
+        loud = 0
+        voice: list[bytes] = []
         while self._audio.playing:
-            key_task = asyncio.ensure_future(self._audio.keys.get())
-            frame_task = asyncio.ensure_future(self._audio.frames.get())
-            done_task = asyncio.ensure_future(self._audio.played())
-            done, pending = await asyncio.wait(
-                {key_task, frame_task, done_task}, return_when=asyncio.FIRST_COMPLETED
-            )
-            for task in pending:
-                task.cancel()
-            if key_task in done:
-                self._early_key = key_task.result()
+            item = await self._audio.inbound.get()
+            if isinstance(item, Key):
+                self._early_key = item.key
                 self._audio.stop_playing()
                 return False
-            if frame_task in done:
-                frame = frame_task.result()
-                loud = [*loud, frame] if frame_level(frame) >= VOICE_LEVEL else []
-                if len(loud) >= BARGE_IN_FRAMES:
-                    self._early = loud
+            if isinstance(item, Frame):
+                if frame_level(item.pcm) >= VOICE_LEVEL:
+                    loud += 1
+                    voice.append(item.pcm)
+                else:
+                    loud, voice = 0, []
+                if loud >= BARGE_IN_FRAMES:
+                    self._early = voice
                     self._audio.stop_playing()
                     return False
         return True
 
     async def _listen(self) -> Heard:
         """Listen until the caller has spoken and is silent again (or presses a key)."""
-        settings = self._tools.settings
         if self._early_key is not None:
             key, self._early_key = self._early_key, None
             return Heard("key", key=key)
         try:
-            stream: SpeechStream = await asyncio.to_thread(
+            stream: SpeechStream | None = await asyncio.to_thread(
                 self._tools.engine.stream, self._language
             )
         except VoiceError as exc:
             log.info("phone: no speech recognition for this call: %s", exc.code)
-            stream = None  # type: ignore[assignment]
+            stream = None
+        recogniser = self._tools.recognition.question(stream)
+        try:
+            heard = await self._question(recogniser)
+        except BaseException:
+            recogniser.abandon()
+            raise
+        if heard.kind != "words":
+            recogniser.abandon()
+            return heard
+        if stream is None:
+            return Heard("unclear", ended_at=heard.ended_at)
+        try:
+            transcript = await recogniser.finish()
+        except VoiceError as exc:
+            log.info("phone: recognition failed: %s", exc.code)
+            return Heard("unclear", ended_at=heard.ended_at)
+        words = transcript.text.strip()
+        if not words:
+            return Heard("unclear")
+        return Heard("words", words, ended_at=heard.ended_at, recognised_at=time.perf_counter())
+
+    async def _question(self, recogniser: Question) -> Heard:
+        """Read the caller's frames until the question ends; what was said goes to Vosk."""
+        settings = self._tools.settings
         early, self._early = self._early, []
-        speech: list[bytes] = list(early)
         loud = len(early)
         quiet = 0
         started = bool(early)
         began = time.perf_counter()
         spoke_at = 0.0
-        pending: list[bytes] = list(early)
+        before: list[bytes] = []  # the frames just before speech started
         end_frames = int(settings.end_silence_s / FRAME_S)
+        recogniser.feed(early)
         while True:
             limit = settings.max_question_s if started else settings.idle_s
             left = (spoke_at if started else began) + limit - time.perf_counter()
             if left <= 0:
                 break
-            key_task = asyncio.ensure_future(self._audio.keys.get())
-            frame_task = asyncio.ensure_future(self._audio.frames.get())
-            done, _ = await asyncio.wait(
-                {key_task, frame_task}, timeout=left, return_when=asyncio.FIRST_COMPLETED
-            )
-            key_task.cancel()
-            frame_task.cancel()
-            if key_task in done:
-                return Heard("key", key=key_task.result())
-            if frame_task not in done:
+            try:
+                async with asyncio.timeout(left):
+                    item = await self._audio.inbound.get()
+            except TimeoutError:
                 break
-            frame = frame_task.result()
-            if frame_level(frame) >= VOICE_LEVEL:
+            if isinstance(item, Key):
+                return Heard("key", key=item.key)
+            if not isinstance(item, Frame):
+                continue  # the end of something said earlier
+            if frame_level(item.pcm) >= VOICE_LEVEL:
                 loud += 1
                 quiet = 0
                 if not started and loud >= START_FRAMES:
                     started, spoke_at = True, time.perf_counter()
+                    recogniser.began()
             else:
                 loud = 0 if not started else loud
                 quiet += 1
             if not started:
-                pending = [*pending[-START_FRAMES:], frame]
+                before = [*before[-START_FRAMES:], item.pcm]
                 continue
-            pending.append(frame)
-            speech.append(frame)
-            if len(pending) >= FEED_FRAMES and stream is not None:
-                await _feed(stream, b"".join(pending))
-                pending = []
+            if before:
+                recogniser.feed(before)
+                before = []
+            # the silence too: Vosk notices the end of the utterance in it and finds the words
+            # while the line waits to be sure the caller has finished
+            recogniser.feed([item.pcm])
             if quiet >= end_frames:
-                break
-        ended_at = time.perf_counter()
+                return Heard("words", ended_at=item.at)
         if not started:
             return Heard("silence")
-        if stream is None:
-            return Heard("unclear", ended_at=ended_at)
-        if pending:
-            await _feed(stream, b"".join(pending))
-        try:
-            transcript = await asyncio.to_thread(stream.finish)
-        except VoiceError as exc:
-            log.info("phone: recognition failed: %s", exc.code)
-            return Heard("unclear", ended_at=ended_at)
-        words = transcript.text.strip()
-        return Heard("words", text=words, ended_at=ended_at) if words else Heard("unclear")
+        return Heard("words", ended_at=time.perf_counter())
 
 
-async def _feed(stream: SpeechStream, pcm: bytes) -> None:
-    await asyncio.to_thread(stream.accept, pcm)
+@dataclass(slots=True)
+class _Timing:
+    """An answer's stage times while it is being given."""
+
+    question_ended: float
+    recognised: float
+    turn_done: float
+    synthesised: float = 0.0
 
 
-def _drain(queue: asyncio.Queue[bytes]) -> None:
-    with contextlib.suppress(asyncio.QueueEmpty):
-        while True:
-            queue.get_nowait()
+def _retrieved(future: asyncio.Future[Speech]) -> None:
+    """Take a dropped synthesis's outcome, so a failure nobody waited for is not reported."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _pcm_of(data: bytes, raw_rate: int | None) -> tuple[bytes, int]:
@@ -326,4 +386,4 @@ def _pcm_of(data: bytes, raw_rate: int | None) -> tuple[bytes, int]:
 
 
 Sayer = Callable[[str], Awaitable[None]]
-__all__ = ["BEEP", "Call", "CallTools", "Heard", "PhoneTextKey"]
+__all__ = ["BEEP", "AnswerTiming", "Call", "CallTools", "Heard", "PhoneTextKey"]

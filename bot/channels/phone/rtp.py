@@ -1,8 +1,9 @@
 """One call's audio over RTP: Opus in and out through voip-utils' codec, keys by RFC 4733.
 
-Incoming Opus is decoded to 16 kHz mono PCM for Vosk (20 ms frames in a queue); what the line
-says is encoded to Opus (48 kHz, resampled by the library) and paced at 20 ms, silence between.
-Playing can be stopped at once (the caller interrupts).
+Incoming Opus is decoded to 16 kHz mono PCM for Vosk; what the call hears from the caller comes in
+one queue, in order: 20 ms frames stamped with their arrival, keys, and a mark when the line has
+said all it was given. What the line says is encoded to Opus (48 kHz, resampled by the library)
+and paced at 20 ms, silence between. Playing can be stopped at once (the caller interrupts).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import struct
 import time
 import warnings
+from dataclasses import dataclass
 
 from bot.channels.phone.convert import telephone_event
 
@@ -33,6 +35,29 @@ MAX_QUEUED_FRAMES = 500
 _ENCODE_AHEAD_S = 0.2
 
 
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """20 ms of the caller's voice (16 kHz mono PCM) and when it arrived (perf_counter)."""
+
+    pcm: bytes
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A key the caller pressed."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """The line has said everything it was given (or was stopped)."""
+
+
+Inbound = Frame | Key | Played
+
+
 class CallAudio(asyncio.DatagramProtocol):
     """The RTP endpoint of one call."""
 
@@ -42,8 +67,8 @@ class CallAudio(asyncio.DatagramProtocol):
         self._event_type = event_type
         self.remote = remote
         self.transport: asyncio.DatagramTransport | None = None
-        self.frames: asyncio.Queue[bytes] = asyncio.Queue(MAX_QUEUED_FRAMES)
-        self.keys: asyncio.Queue[str] = asyncio.Queue()
+        # unbounded for keys and marks; frames beyond MAX_QUEUED_FRAMES are dropped
+        self.inbound: asyncio.Queue[Inbound] = asyncio.Queue()
         self._last_event_ts: int | None = None
         self._pending: list[tuple[bytes, int]] = []  # (pcm, rate) still to encode
         self._rtp: list[bytes] = []
@@ -68,7 +93,7 @@ class CallAudio(asyncio.DatagramProtocol):
             event = telephone_event(data)
             if event is not None and event.timestamp != self._last_event_ts:
                 self._last_event_ts = event.timestamp
-                self.keys.put_nowait(event.key)
+                self.press(event.key)
             return
         try:
             pcm = self._input.process_packet(data, RATE, 2, 1)
@@ -77,9 +102,20 @@ class CallAudio(asyncio.DatagramProtocol):
         except Exception:  # opuslib raises its own OpusError for a broken packet
             log.debug("phone: undecodable audio packet dropped")
             return
+        now = time.perf_counter()
         for i in range(0, len(pcm), FRAME_BYTES):
-            with contextlib.suppress(asyncio.QueueFull):
-                self.frames.put_nowait(pcm[i : i + FRAME_BYTES])
+            if self.inbound.qsize() < MAX_QUEUED_FRAMES:
+                self.inbound.put_nowait(Frame(pcm[i : i + FRAME_BYTES], now))
+
+    def press(self, key: str) -> None:
+        """A key came (RFC 4733 here, or SIP INFO through the line)."""
+        self.inbound.put_nowait(Key(key))
+
+    def drain(self) -> None:
+        """Forget what came in and was not read yet."""
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while True:
+                self.inbound.get_nowait()
 
     def error_received(self, exc: Exception) -> None:
         """A send failed (nobody listens there any more): the call notices by its BYE or timer."""
@@ -99,7 +135,12 @@ class CallAudio(asyncio.DatagramProtocol):
         """Stop saying anything at once (the caller spoke or pressed a key)."""
         self._pending.clear()
         self._rtp.clear()
-        self._idle.set()
+        self._set_idle()
+
+    def _set_idle(self) -> None:
+        if not self._idle.is_set():
+            self._idle.set()
+            self.inbound.put_nowait(Played())
 
     def expect_sound(self) -> None:
         """Note when the next thing said starts to sound (first_sound_at, sounding)."""
@@ -148,7 +189,7 @@ class CallAudio(asyncio.DatagramProtocol):
             else:
                 packet = self._output.silence_frame()
                 if not self._pending:
-                    self._idle.set()
+                    self._set_idle()
             if self.transport is not None and not self.transport.is_closing():
                 self.transport.sendto(packet, self.remote)
             next_send += FRAME_S

@@ -1,4 +1,4 @@
-"""`python scripts/rasa_server.py ARGS`: Rasa's command line (`rasa ARGS`), JSON schemas checked once.
+"""`python scripts/rasa_server.py ARGS`: `rasa ARGS`, with JSON schemas checked once, not per call.
 
 Rasa validates every answer of the action server, and every event posted to its HTTP API, with
 `jsonschema.validate(instance, schema)`. That call first checks the schema itself against the
@@ -24,33 +24,52 @@ _validators: dict[tuple[object, str], Any] = {}
 _MAX_SCHEMAS = 64  # Rasa has a handful; anything beyond is validated the ordinary way
 
 
-def validate(instance: object, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:
-    """`jsonschema.validate`, with the schema checked once and its validator kept."""
-    if args or kwargs:
-        _original_validate(instance, schema, cls, *args, **kwargs)
-        return
+def _checked(schema: Any, cls: Any) -> Any:
+    """The kept validator of this schema, checked the first time; None if it cannot be kept."""
     try:
         key = (cls, json.dumps(schema, sort_keys=True))
     except (TypeError, ValueError):
-        _original_validate(instance, schema, cls)
-        return
+        return None
     validator = _validators.get(key)
-    if validator is None:
-        if len(_validators) >= _MAX_SCHEMAS:
-            _original_validate(instance, schema, cls)
-            return
+    if validator is None and len(_validators) < _MAX_SCHEMAS:
         validator_cls = cls if cls is not None else validator_for(schema)
         validator_cls.check_schema(schema)
-        validator = validator_cls(schema)
-        _validators[key] = validator
+        validator = _validators[key] = validator_cls(schema)
+    return validator
+
+
+def validate(instance: object, schema: Any, cls: Any = None, *args: Any, **kwargs: Any) -> None:
+    """`jsonschema.validate`, with the schema checked once and its validator kept."""
+    validator = None if args or kwargs else _checked(schema, cls)
+    if validator is None:
+        _original_validate(instance, schema, cls, *args, **kwargs)
+        return
     error = best_match(validator.iter_errors(instance))
     if error is not None:
         raise error
 
 
+def check_rasas_schemas() -> None:
+    """Check the schemas Rasa validates each action answer and posted event with, now.
+
+    Otherwise the first citizens' messages after start-up would wait for those checks.
+    """
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.utils.schemas.events import EVENTS_SCHEMA
+
+    _checked(RemoteAction.action_response_format_spec(), None)
+    _checked(EVENTS_SCHEMA, None)
+
+
+def install() -> None:
+    """Make `jsonschema.validate` keep its checked validators, and check Rasa's schemas now."""
+    jsonschema.validate = validate  # Rasa looks it up in jsonschema at each call
+    check_rasas_schemas()
+
+
 def main() -> None:
     """Run Rasa's command line with the faster `jsonschema.validate`."""
-    jsonschema.validate = validate  # Rasa imports it from jsonschema at each call
+    install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

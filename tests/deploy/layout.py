@@ -23,6 +23,7 @@ from pathlib import Path
 
 import psycopg
 
+from bot.ready import warm_up
 from tests.stack import (
     _GATEWAY_PRIVATE_PREFIXES,
     RASA_START_TIMEOUT_S,
@@ -121,8 +122,6 @@ class Layout:
 
     def warm_up(self) -> None:
         """Warm every Rasa instance up as `make run`'s readiness does (bot.ready.warm_up)."""
-        from bot.ready import warm_up
-
         for service in self.instances["rasa"]:
             warm_up(service.url, self.token)
 

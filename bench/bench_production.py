@@ -17,8 +17,8 @@ p50 <= 1.10 x Rasa's, (c) two instances drain a burst of 20 in <= 500 ms, (d) tw
 >= 1.4 x one. Each figure is printed with the machine's load average, since other work shares it.
 
 Sizes and durations (environment): BENCH_FIRST_S (60), BENCH_USERS (20), BENCH_WARM_MESSAGES per
-path (300), BENCH_BURST (20), BENCH_BURSTS (3), BENCH_SATURATION_CLIENTS ("8,16,32"),
-BENCH_SATURATION_S per step (8), BENCH_CROWD_USERS (100), BENCH_CROWD_S (90; the issue's two
+path (200), BENCH_BURST (20), BENCH_BURSTS (3), BENCH_SATURATION_CLIENTS ("8,16,32"),
+BENCH_SATURATION_S per step (8), BENCH_CROWD_USERS (100), BENCH_CROWD_S (75; the issue's two
 minutes are BENCH_CROWD_S=120, which makes the run about 11 minutes instead of 10);
 BENCH_PARTS selects parts ("ready,layout").
 """
@@ -51,7 +51,7 @@ def _env_float(name: str, default: float) -> float:
 
 USERS = int(_env_float("BENCH_USERS", 20))
 FIRST_S = _env_float("BENCH_FIRST_S", 60)
-WARM_MESSAGES = int(_env_float("BENCH_WARM_MESSAGES", 300))
+WARM_MESSAGES = int(_env_float("BENCH_WARM_MESSAGES", 200))
 WARM_ROUNDS = 4
 BURST = int(_env_float("BENCH_BURST", 20))
 BURSTS = int(_env_float("BENCH_BURSTS", 3))
@@ -60,7 +60,7 @@ SATURATION_CLIENTS = [
 ]
 SATURATION_S = _env_float("BENCH_SATURATION_S", 8)
 CROWD_USERS = int(_env_float("BENCH_CROWD_USERS", 100))
-CROWD_S = _env_float("BENCH_CROWD_S", 90)
+CROWD_S = _env_float("BENCH_CROWD_S", 75)
 PARTS = set(os.environ.get("BENCH_PARTS", "ready,layout").split(","))
 
 TARGET_FIRST_P99_MS = 500.0

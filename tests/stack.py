@@ -18,6 +18,8 @@ use `with Stack.from_environment(workdir) as stack:`):
 - `stack.person_id(channel, platform_id)`: the gateway's opaque person id (= Rasa's sender id).
 - `stack.rss_bytes()`: resident memory of all processes of the stack (process trees).
 - `stack.logs(lines)`: the tails of every service's log (printed by conftest when a test fails).
+- `Stack.from_environment(workdir, warm_up=False)` starts it cold, and `stack.wait_ready()` then
+  runs `make run`'s readiness (`python -m bot.ready`: health checks, warm-up) until it says ready.
 
 Programs come from the environment that scripts/test.sh and scripts/bench.sh export: APP_VENV,
 RASA_VENV, RASA_MODEL (if unset, scripts/venv.sh and scripts/model.sh are asked). Every process runs

@@ -11,8 +11,6 @@ Targets: gateway p50 <= 120 ms, p99 <= 500 ms, overhead <= 15 % of Rasa's p50, m
 from __future__ import annotations
 
 import asyncio
-import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -24,52 +22,22 @@ import aiohttp
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import chatload
+from chatload import THINK_MAX_S, THINK_MIN_S, percentile
 
 from tests.stack import Stack
 
 USERS = 20
 MESSAGES = 500
 ROUNDS = 5
-THINK_MIN_S, THINK_MAX_S = 1.0, 3.0
 TARGET_P50_MS, TARGET_P99_MS, TARGET_OVERHEAD, TARGET_RSS = 120.0, 500.0, 0.15, 2 * 1024**3
-
-# Mixed intents: greetings, places, hours, events, help, small talk. Half of the users write German,
-# half English (each person keeps to one language, as people do).
-GERMAN = [
-    "hallo",
-    "wo ist eine rollstuhlgerechte toilette in der südstadt",
-    "wann hat die Stadtbibliothek geöffnet",
-    "was ist am wochenende los",
-    "gibt es einen spielplatz in warnemünde",
-    "danke",
-    "was kannst du",
-    "wo finde ich einen behindertenparkplatz in der innenstadt",
-    "bist du ein mensch",
-    "welche veranstaltungen gibt es heute",
-    "tschüss",
-]
-ENGLISH = [
-    "hello there",
-    "where is an accessible toilet in Stadtmitte",
-    "when is the city library open",
-    "what's on this weekend",
-    "is there a library in Lütten Klein",
-    "thank you",
-    "what can you do",
-    "where can I find disabled parking in the city centre",
-    "are you a bot",
-    "which events are there today",
-    "goodbye",
-]
 
 
 def messages() -> list[str]:
     """The benchmark's messages: message i belongs to user i % USERS (even users write German)."""
-    out = []
-    for i in range(MESSAGES):
-        texts = GERMAN if (i % USERS) % 2 == 0 else ENGLISH
-        out.append(texts[(i // USERS) % len(texts)])
-    return out
+    return chatload.messages(MESSAGES, USERS)
 
 
 async def run_users(
@@ -80,26 +48,10 @@ async def run_users(
     tag: str,
 ) -> tuple[list[float], int]:
     """USERS concurrent users, each sending its share in order; returns latencies (ms), errors."""
-    latencies: list[float] = []
-    errors = 0
-
-    async def user(index: int) -> None:
-        nonlocal errors
-        sender = f"bench-{tag}-{index}"
-        pause = random.Random(f"{tag}-{index}")
-        for text in texts[index::USERS]:
-            # People read the answer and type the next question: 1-3 s between their messages.
-            await asyncio.sleep(pause.uniform(THINK_MIN_S, THINK_MAX_S))
-            started = time.perf_counter()
-            async with session.post(url, json=body(sender, text)) as response:
-                await response.read()
-                ok = response.status == 200
-            latencies.append((time.perf_counter() - started) * 1000)
-            if not ok:
-                errors += 1
-
-    await asyncio.gather(*(user(i) for i in range(USERS)))
-    return latencies, errors
+    answers = await chatload.typing_users(
+        session, url, users=USERS, tag=tag, texts=texts, body=body
+    )
+    return answers.latencies, answers.errors
 
 
 SERVICES = ("gateway", "rasa", "actions", "cityapi")
@@ -118,11 +70,6 @@ def cpu_seconds(stack: Stack) -> dict[str, float]:
                 total += times.user + times.system + times.children_user + times.children_system
         out[name] = total
     return out
-
-
-def percentile(values: list[float], p: int) -> float:
-    """The p-th percentile (1..99) of the values."""
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 class PeakMemory:

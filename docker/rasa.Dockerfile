@@ -14,6 +14,7 @@ COPY nlu/domain nlu/domain
 COPY nlu/data nlu/data
 COPY scripts/rasa-endpoints.sh scripts/rasa-endpoints.sh
 COPY scripts/serve-rasa.sh scripts/serve-rasa.sh
+COPY scripts/rasa_server.py scripts/rasa_server.py
 RUN PYTHONPATH=/app rasa train --config config.yml --domain nlu/domain --data nlu/data --out models \
         --fixed-model-name smilecity \
     && mkdir -p /app/var && chown -R 1001 /app/var

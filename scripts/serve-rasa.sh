@@ -2,7 +2,9 @@
 # Starts Rasa the one way `make run`, the tests and the Rasa image all use: write the endpoints file
 # from the environment (scripts/rasa-endpoints.sh: action server, tracker store, lock store), then
 # run the server with RASA_MODEL. RASA_AUTH_TOKEN, when set, protects Rasa's HTTP API (the gateway
-# gets the same value as RASA_TOKEN); RASA_BIN is the rasa program (default: rasa on PATH).
+# gets the same value as RASA_TOKEN); RASA_BIN is the rasa program (default: rasa on PATH), whose
+# Python runs Rasa's command line through scripts/rasa_server.py (its JSON schemas checked once,
+# not per action call).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 endpoints="${RASA_ENDPOINTS:-$here/var/endpoints.yml}"
@@ -16,4 +18,7 @@ args=(run --enable-api --interface "${RASA_INTERFACE:-0.0.0.0}" --port "${RASA_P
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   args+=(--auth-token "$RASA_AUTH_TOKEN")
 fi
-exec "${RASA_BIN:-rasa}" "${args[@]}"
+rasa_bin="$(command -v "${RASA_BIN:-rasa}")"
+python="$(sed -n '1s/^#! *//p' "$rasa_bin")"  # the interpreter of the rasa program's venv
+[ -x "$python" ] || python="$(dirname "$rasa_bin")/python"
+exec "$python" "$here/scripts/rasa_server.py" "${args[@]}"

@@ -18,6 +18,8 @@ use `with Stack.from_environment(workdir) as stack:`):
 - `stack.person_id(channel, platform_id)`: the gateway's opaque person id (= Rasa's sender id).
 - `stack.rss_bytes()`: resident memory of all processes of the stack (process trees).
 - `stack.logs(lines)`: the tails of every service's log (printed by conftest when a test fails).
+- `Stack.from_environment(workdir, warm_up=False)` starts it cold, and `stack.wait_ready()` then
+  runs `make run`'s readiness (`python -m bot.ready`: health checks, warm-up) until it says ready.
 
 Programs come from the environment that scripts/test.sh and scripts/bench.sh export: APP_VENV,
 RASA_VENV, RASA_MODEL (if unset, scripts/venv.sh and scripts/model.sh are asked). Every process runs
@@ -207,6 +209,19 @@ def wait_healthy(services: list[Service], timeout: float) -> None:
         time.sleep(0.25)
 
 
+def service_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment every service of a stack or layout starts from (the caller's, quieted)."""
+    env = dict(os.environ if base is None else base)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("PYTHONPATH", None)  # each service finds its own code (serve-rasa.sh sets Rasa's)
+    return env
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     try:
         os.killpg(pid, sig)
@@ -236,19 +251,14 @@ class Stack:
         rasa_venv: Path,
         model: Path,
         base_env: Mapping[str, str] | None = None,
+        warm_up: bool = True,
     ) -> None:
         self.workdir = workdir
+        self._warm = warm_up
         self.app_python = str(app_venv / "bin" / "python")
         self.rasa_venv = rasa_venv
         self.model = model
-        env = dict(os.environ if base_env is None else base_env)
-        env.update(
-            RASA_TELEMETRY_ENABLED="false",
-            TF_CPP_MIN_LOG_LEVEL="2",
-            SQLALCHEMY_SILENCE_UBER_WARNING="1",
-            PYTHONUNBUFFERED="1",
-        )
-        env.pop("PYTHONPATH", None)
+        env = service_env(base_env)
         env.pop("RASA_LOCK_STORE_URL", None)  # one Rasa: its in-memory lock store
         self._env = env
         self.cityapi_db_url = f"sqlite:///{workdir}/cityapi.sqlite3"
@@ -313,12 +323,21 @@ class Stack:
         self._extra: list[Service] = []
 
     @classmethod
-    def from_environment(cls, workdir: Path) -> Stack:
-        """A stack using APP_VENV, RASA_VENV and RASA_MODEL (or asking the scripts for them)."""
+    def from_environment(cls, workdir: Path, *, warm_up: bool = True) -> Stack:
+        """A stack using APP_VENV, RASA_VENV and RASA_MODEL (or asking the scripts for them).
+
+        `warm_up=False` starts it cold, as `make run` does before `bot.ready` (see `wait_ready`).
+        """
         app_venv = os.environ.get("APP_VENV") or _script_output("venv.sh", "app")
         rasa_venv = os.environ.get("RASA_VENV") or _script_output("venv.sh", "rasa")
         model = os.environ.get("RASA_MODEL") or _script_output("model.sh")
-        return cls(workdir, app_venv=Path(app_venv), rasa_venv=Path(rasa_venv), model=Path(model))
+        return cls(
+            workdir,
+            app_venv=Path(app_venv),
+            rasa_venv=Path(rasa_venv),
+            model=Path(model),
+            warm_up=warm_up,
+        )
 
     # --- URLs and helpers -------------------------------------------------------------------
     @property
@@ -371,7 +390,8 @@ class Stack:
                 [self.geocodr, self.cityapi, self.actions, self.gateway], SERVICE_START_TIMEOUT_S
             )
             self._wait_healthy([self.rasa], RASA_START_TIMEOUT_S)
-            self._warm_up()
+            if self._warm:
+                self._warm_up()
         except BaseException as exc:
             logs = self.logs()
             self.close()
@@ -429,6 +449,35 @@ class Stack:
         service.start()
         self._wait_healthy([service], SERVICE_START_TIMEOUT_S)
         return service
+
+    def wait_ready(self, timeout: float = RASA_START_TIMEOUT_S) -> float:
+        """Run `make run`'s readiness (`python -m bot.ready`) on this stack until it says ready.
+
+        It checks every service and warms them up as it does in `make run`; returns the seconds
+        that took. For a stack started with `warm_up=False`, the moment `make run` says "ready".
+        """
+        env = {**self.gateway.env, "ACTION_SERVER_HEALTH": self.actions.url + "/health"}
+        env.pop("SMILE_START_TIME", None)
+        started = time.monotonic()
+        log = self.workdir / "ready.log"
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [self.app_python, "-m", "bot.ready"], env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=out, start_new_session=True,
+            )  # fmt: skip
+            try:
+                assert process.stdout is not None
+                deadline = started + timeout
+                for line in process.stdout:  # blocks until it prints or exits
+                    out.write(line)
+                    if b"is ready" in line:
+                        return time.monotonic() - started
+                    if time.monotonic() > deadline:
+                        break
+                raise StackError(f"bot.ready did not say ready:\n{log.read_text()[-2000:]}")
+            finally:
+                _signal_group(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
 
     def rss_bytes(self) -> int:
         """Resident memory of every running process of the stack."""

@@ -6,6 +6,8 @@ ports). Rasa starts through its container entry, `scripts/serve-rasa.sh`.
 `with Layout.start(workdir) as layout:` — then `layout.url(name)` is the balanced URL of a service
 (`cityapi`, `actions`, `rasa`, `gateway`), `layout.instances[name]` its two `Service`s,
 `layout.upstreams(name)` the instance ports nginx sent each request to, in order.
+`layout.balance(1)` sends everything to the first instance of each service (`balance(2)`: both
+again); `layout.warm_up()` warms each Rasa up as `make run`'s readiness does.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 
+from bot.ready import warm_up
 from tests.stack import (
     _GATEWAY_PRIVATE_PREFIXES,
     RASA_START_TIMEOUT_S,
@@ -29,6 +33,7 @@ from tests.stack import (
     Service,
     _script_output,
     free_port,
+    service_env,
     wait_healthy,
 )
 
@@ -46,25 +51,20 @@ def _pg(sql: str) -> None:
 class Layout:
     """Two of everything behind nginx; see the module docstring."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, gateway_env: Mapping[str, str] | None = None) -> None:
         self.workdir = workdir
+        self._gateway_env = dict(gateway_env or {})
         self.app_python = str(Path(os.environ.get("APP_VENV") or _script_output("venv.sh", "app"))
                               / "bin" / "python")  # fmt: skip
         self.rasa_venv = Path(os.environ.get("RASA_VENV") or _script_output("venv.sh", "rasa"))
         self.model = os.environ.get("RASA_MODEL") or _script_output("model.sh")
-        self._env = {
-            **os.environ,
-            "RASA_TELEMETRY_ENABLED": "false",
-            "PYTHONUNBUFFERED": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-        }
-        self._env.pop("PYTHONPATH", None)
+        self._env = service_env()
         self.token = uuid.uuid4().hex
         tag = uuid.uuid4().hex[:8]
         self._databases = {name: f"layout_{name}_{tag}" for name in ("cityapi", "gateway", "rasa")}
         self._balancer_ports = {name: free_port() for name in SERVICES}
         self.instances: dict[str, list[Service]] = {}
+        self._ports = {name: [free_port(), free_port()] for name in SERVICES}
         self._nginx: subprocess.Popen[bytes] | None = None
 
     def database_url(self, name: str) -> str:
@@ -87,9 +87,14 @@ class Layout:
 
     @classmethod
     @contextmanager
-    def start(cls, workdir: Path) -> Iterator[Layout]:
-        """Start the whole layout, yield it, and stop everything at the end."""
-        layout = cls(workdir)
+    def start(
+        cls, workdir: Path, *, gateway_env: Mapping[str, str] | None = None
+    ) -> Iterator[Layout]:
+        """Start the whole layout, yield it, and stop everything at the end.
+
+        `gateway_env`: settings every gateway gets on top of the layout's (e.g. inbound limits).
+        """
+        layout = cls(workdir, gateway_env)
         try:
             layout._start()
             yield layout
@@ -104,6 +109,21 @@ class Layout:
         except ProcessLookupError:
             pass
         service.process.wait(timeout=10)
+
+    def balance(self, count: int) -> None:
+        """Let nginx send requests to the first `count` instances of each service only.
+
+        The others keep running (idle), so one and two instances compare on the same stores.
+        """
+        self._write_nginx(self._ports, count)
+        subprocess.run([NGINX, "-p", str(self.workdir), "-c", str(self.workdir / "nginx.conf"),
+                        "-s", "reload"], check=True, capture_output=True, timeout=30)  # fmt: skip
+        time.sleep(1.0)  # the old workers finish their requests and leave
+
+    def warm_up(self) -> None:
+        """Warm every Rasa instance up as `make run`'s readiness does (bot.ready.warm_up)."""
+        for service in self.instances["rasa"]:
+            warm_up(service.url, self.token)
 
     def close(self) -> None:
         """Stop nginx and every instance, and drop the layout's databases."""
@@ -134,7 +154,7 @@ class Layout:
         for command in (["migrate"], ["import", "sample"]):
             subprocess.run([self.app_python, "-m", "cityapi", *command], cwd=ROOT, check=True,
                            env=db_env, capture_output=True, timeout=300)  # fmt: skip
-        ports = {name: [free_port(), free_port()] for name in SERVICES}
+        ports = self._ports
         self._write_nginx(ports)
         with (self.workdir / "nginx.out").open("ab") as nginx_out:
             self._nginx = subprocess.Popen(
@@ -170,7 +190,8 @@ class Layout:
                        "GATEWAY_HOST": "127.0.0.1", "GATEWAY_PORT": str(port),
                        "GATEWAY_DATABASE_URL": self.database_url("gateway"),
                        "RASA_URL": self.url("rasa"), "RASA_TOKEN": self.token,
-                       "RASA_TRACKER_STORE_URL": self.database_url("rasa")},
+                       "RASA_TRACKER_STORE_URL": self.database_url("rasa"),
+                       **self._gateway_env},
                       "/healthz")  # fmt: skip
         # Both instances of a service share one database, so the first one creates the schema
         # (migrations, Rasa's tracker table) before the second starts.
@@ -193,11 +214,13 @@ class Layout:
     def _wait(self, services: list[Service]) -> None:
         wait_healthy(services, RASA_START_TIMEOUT_S + SERVICE_START_TIMEOUT_S)
 
-    def _write_nginx(self, ports: dict[str, list[int]]) -> None:
+    def _write_nginx(self, ports: dict[str, list[int]], count: int = 2) -> None:
         blocks = []
         for name in SERVICES:
             servers = "\n".join(
-                f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in ports[name]
+                f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s"
+                f"{'' if number < count else ' down'};"
+                for number, port in enumerate(ports[name])
             )
             blocks.append(f"""
   upstream {name} {{

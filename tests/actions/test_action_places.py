@@ -286,7 +286,8 @@ async def test_a_toilet_named_for_wheelchair_users_lists_only_usable_ones(
     everything = await api_names(client, type="toilet", district="Stadtmitte")
     assert set(everything) - set(usable), "the sample must have toilets that are not usable"
     names = listed(answer.text)
-    assert names and set(names) <= set(usable)
+    assert names
+    assert set(names) <= set(usable)
     assert ("mit dem Rollstuhl nutzbar" if language == "de" else "wheelchair") in answer.texts[0]
 
 

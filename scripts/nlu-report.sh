@@ -96,9 +96,11 @@ if [ "${NLU_REPORT_SKIP_CV:-0}" != 1 ]; then
   (cd "$out" && "$rasa_venv/bin/rasa" test nlu --nlu "$ROOT/nlu/data" --config "$ROOT/config.yml" \
       --cross-validation --folds 3 --out "$out/cv" --no-plot >"$out/cv.log" 2>&1) \
       || { tail -n 40 "$out/cv.log"; exit 1; }
-  # rasa logs the mean (standard deviation) over the folds: intents first, then entities
-  sed -n '/CV evaluation/,$p' "$out/cv.log" | grep -E "rasa\.nlu\.test +- +test (Accuracy|F1-score)" \
-      | sed -E 's/.*rasa\.nlu\.test +- +test /  /' | paste -d' ' - - \
-      | sed -e '1s/^/  intents: /' -e '2s/^/  entities (DIET): /'
+  # rasa logs the mean (standard deviation) over the folds: intents first, then each entity extractor
+  # ("Entity extractor: NAME" before its figures); only the held-out folds' ("test") figures count
+  sed -n '/CV evaluation/,$p' "$out/cv.log" | awk '
+    /Entity extractor: / { sub(/.*Entity extractor: /, ""); who = "entities (" $0 ")"; next }
+    / test Accuracy: / { sub(/.* test /, ""); acc = $0; next }
+    / test F1-score: / { sub(/.* test /, ""); printf "  %s: %s   %s\n", (who ? who : "intents"), acc, $0 }'
 fi
 echo "Reports: $out"
